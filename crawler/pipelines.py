@@ -1,0 +1,32 @@
+"""The one pipeline: validate and store each page with its article, in one transaction."""
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from lendwatch import store
+
+
+class StorePipeline:
+    """Stores pages and articles; counts outcomes in the crawl stats (``lendwatch/<outcome>``)."""
+
+    def __init__(self, db_url: str, run_id: int | None, stats):
+        self.engine = store.connect(db_url)
+        self.run_id = run_id
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        db_url = crawler.settings.get("LENDWATCH_DB")
+        if not db_url:
+            raise NotConfigured("LENDWATCH_DB is not set")
+        return cls(db_url, crawler.settings.getint("LENDWATCH_RUN_ID") or None, crawler.stats)
+
+    def process_item(self, item):
+        if item.article is not None and not item.article.text.strip():
+            item.article, item.drop_reason = None, item.drop_reason or "empty-text"
+        outcome = store.save_page(self.engine, item.page, item.article, self.run_id)
+        if item.article is None:
+            reason = item.drop_reason or "no-article"
+            self.stats.inc_value(f"lendwatch/dropped/{reason}")
+            raise DropItem(f"{item.page.url}: {reason}")
+        self.stats.inc_value(f"lendwatch/{outcome}")
+        return item

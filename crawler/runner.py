@@ -1,0 +1,147 @@
+"""Run the configured sources' spiders in one process and record the run.
+
+Each source gets its own Scrapy crawler (so its stats are its own); the run's
+per-source counts are written to ``crawl_runs`` as each source finishes.
+Scrapy's reactor cannot be restarted, so a process runs one crawl.
+"""
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler import settings as default_settings
+from crawler.spiders import SPIDERS
+from lendwatch import store
+from lendwatch.config import SourcesFile
+
+OUTCOMES = ("new", "updated", "unchanged", "skipped_known")
+
+
+@dataclass
+class SourceCounts:
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_known: int = 0
+    dropped: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_stats(cls, stats: dict) -> "SourceCounts":
+        counts = cls(fetched=stats.get("downloader/response_count", 0))
+        for outcome in OUTCOMES:
+            setattr(counts, outcome, stats.get(f"lendwatch/{outcome}", 0))
+        for key, value in stats.items():
+            if key.startswith("lendwatch/dropped/"):
+                counts.dropped[key.rsplit("/", 1)[1]] = value
+            elif key.startswith("lendwatch/errors/"):
+                counts.errors[key.rsplit("/", 1)[1]] = value
+            elif key.startswith("spider_exceptions/"):
+                counts.errors[f"parse-{key.rsplit('/', 1)[1]}"] = value
+        if stats.get("robotstxt/forbidden"):
+            counts.dropped["robots.txt"] = stats["robotstxt/forbidden"]
+        return counts
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def build_settings(db_url: str, run_id: int, sources: SourcesFile, overrides: dict | None) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    crawl = sources.crawl
+    settings.setdict({
+        "LENDWATCH_DB": db_url,
+        "LENDWATCH_RUN_ID": run_id,
+        "DOWNLOAD_DELAY": crawl.delay,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.delay, 0.0),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency,
+        "DOWNLOAD_TIMEOUT": crawl.timeout,
+    }, priority="cmdline")
+    if overrides:
+        settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+class Progress:
+    """A one-line display of pages and articles per source, on stderr."""
+
+    def __init__(self, crawlers, stream=sys.stderr):
+        self.crawlers = crawlers
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = 0.0
+
+    def tick(self):
+        if not self.tty and time.monotonic() - self.last < 10:
+            return
+        self.last = time.monotonic()
+        parts = []
+        for crawler in self.crawlers:
+            if crawler.spider is None:
+                continue
+            stats = crawler.stats.get_stats()
+            articles = sum(stats.get(f"lendwatch/{o}", 0) for o in ("new", "updated", "unchanged"))
+            parts.append(f"{crawler.spider.name}: {stats.get('downloader/response_count', 0)} pages, "
+                         f"{articles} articles")
+        line = " | ".join(parts)
+        self.stream.write(("\r" + line[:200] + "\x1b[K") if self.tty else line + "\n")
+        self.stream.flush()
+
+    def end(self):
+        if self.tty:
+            self.stream.write("\n")
+
+
+def crawl(db_url: str, sources: SourcesFile, quiet: bool = False,
+          overrides: dict | None = None) -> tuple[int, dict[str, SourceCounts]]:
+    """Crawl every source of ``sources``; returns the run id and the counts per source."""
+    engine = store.connect(db_url)
+    store.save_sources(engine, [s.model_dump() for s in sources.sources])
+    names = [s.name for s in sources.sources]
+    run_id = store.start_run(engine, names)
+    results: dict[str, SourceCounts] = {}
+
+    def closed(spider, reason):
+        results[spider.name] = SourceCounts.from_stats(spider.crawler.stats.get_stats())
+        store.update_run(engine, run_id, {k: v.as_dict() for k, v in results.items()})
+
+    process = CrawlerProcess(build_settings(db_url, run_id, sources, overrides))
+    crawlers = []
+    for source in sources.sources:
+        crawler = process.create_crawler(SPIDERS[source.kind])
+        crawler.signals.connect(closed, signal=signals.spider_closed)
+        crawlers.append(crawler)
+        process.crawl(crawler, source=source.model_dump())
+    progress = None
+    if not quiet:
+        from twisted.internet import reactor, task
+
+        progress = Progress(crawlers)
+        loop = task.LoopingCall(progress.tick)
+        reactor.callWhenRunning(loop.start, 1.0, now=False)
+    try:
+        process.start()
+    finally:
+        if progress:
+            progress.end()
+        status = "done" if len(results) == len(names) else "failed"
+        store.update_run(engine, run_id, {k: v.as_dict() for k, v in results.items()}, status=status)
+    return run_id, results
+
+
+def format_summary(results: dict[str, SourceCounts]) -> str:
+    """The per-source table printed at the end of a crawl."""
+    lines = [f"{'source':<20} {'fetched':>7} {'new':>5} {'updated':>7} {'known':>6}  dropped / errors"]
+    for name, c in results.items():
+        dropped = ", ".join(f"{k} {v}" for k, v in sorted(c.dropped.items())) or "-"
+        errors = ", ".join(f"{k} {v}" for k, v in sorted(c.errors.items())) or "-"
+        lines.append(f"{name:<20} {c.fetched:>7} {c.new:>5} {c.updated:>7} "
+                     f"{c.skipped_known + c.unchanged:>6}  {dropped} / {errors}")
+    return "\n".join(lines)

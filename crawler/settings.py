@@ -1,0 +1,43 @@
+"""Every Scrapy default lendwatch uses, in one place.
+
+`crawler.runner` starts from these and applies the sources file's `[crawl]`
+table and the command-line options on top.
+"""
+
+from lendwatch import __version__
+
+BOT_NAME = "lendwatch"
+USER_AGENT = f"lendwatch/{__version__} (+https://github.com/lendwatch/lendwatch; research monitor of lending news)"
+
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+
+# Polite by default: few requests per site, adaptive delays, backoff on errors.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SkipKnownMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+}
+LOG_FORMATTER = "crawler.logformatter.LogFormatter"
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+
+# lendwatch's own settings (set by the runner)
+LENDWATCH_DB = None
+LENDWATCH_RUN_ID = None

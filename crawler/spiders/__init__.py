@@ -1,0 +1,7 @@
+"""One spider class per source kind."""
+
+from crawler.spiders.listing import ListingSpider
+from crawler.spiders.rss import RssSpider
+from crawler.spiders.sitemap import SitemapSpider
+
+SPIDERS = {"rss": RssSpider, "listing": ListingSpider, "sitemap": SitemapSpider}

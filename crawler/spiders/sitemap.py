@@ -1,0 +1,23 @@
+"""Kind ``sitemap``: a sitemap or sitemap index; URLs matching ``allow`` are articles."""
+
+from scrapy import Request
+from scrapy.spiders import SitemapSpider as ScrapySitemapSpider
+
+from crawler.spiders.base import SourceSpider
+
+
+class SitemapSpider(SourceSpider, ScrapySitemapSpider):
+    """Scrapy's sitemap spider, with every request counted on failure like the other kinds."""
+
+    def __init__(self, source: dict, **kwargs):
+        self.sitemap_urls = [source["url"]] if source.get("url") else list(source["urls"])
+        self.sitemap_rules = [(source.get("allow") or "", "parse_article")]
+        super().__init__(source, **kwargs)
+
+    async def start(self):
+        for url in self.sitemap_urls:
+            yield Request(url, callback=self._parse_sitemap, errback=self.on_error)
+
+    def _parse_sitemap(self, response):
+        for result in super()._parse_sitemap(response):
+            yield result.replace(errback=self.on_error) if isinstance(result, Request) else result

@@ -1,0 +1,67 @@
+"""``lendwatch crawl`` and ``lendwatch reextract``: the crawler stage."""
+
+from pathlib import Path
+
+import click
+
+from lendwatch import store
+from lendwatch.commands.options import db_option
+from lendwatch.config import load_sources
+
+
+@click.command()
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file (TOML) replacing the shipped default.")
+@click.option("--only", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@db_option
+@click.pass_context
+def crawl(ctx, sources_file, only, quiet, db):
+    """Crawl the configured sources; store every page and article.
+
+    Prints a per-source summary: pages fetched, articles new and updated,
+    already known, dropped by reason, errors by reason. Exit code 1 when
+    some pages failed.
+
+    \b
+    Example:
+      lendwatch crawl --sources my-sources.toml --only chinanews --db data/lendwatch.db
+    """
+    from crawler.runner import crawl as run_crawl, format_summary
+
+    config = load_sources(sources_file, list(only))
+    store.connect(db)  # a bad database fails here, before any request
+    _, results = run_crawl(store.resolve_url(db), config, quiet=quiet)
+    click.echo(format_summary(results))
+    if any(c.errors for c in results.values()):
+        ctx.exit(1)
+
+
+@click.command()
+@click.option("--source", default=None, metavar="NAME", help="Only pages of this source.")
+@db_option
+@click.pass_context
+def reextract(ctx, source, db):
+    """Re-run extraction on stored pages, without fetching anything.
+
+    \b
+    Example:
+      lendwatch reextract --source chinanews
+    """
+    from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
+    from lendwatch.records import ArticleRecord
+
+    engine = store.connect(db)
+    outcomes: dict[str, int] = {}
+    for page in store.iter_pages(engine, source):
+        try:
+            found = extract(page["body"], url=page["url"])
+        except ExtractError as exc:
+            outcome = f"dropped ({exc.reason})"
+        else:
+            outcome = store.save_article(engine, ArticleRecord(
+                canonical_url=page["canonical_url"], url=page["url"], source=page["source"],
+                text=found.text, title=found.title, published_at=found.published_at,
+                author=found.author, extraction_version=EXTRACTION_VERSION), page_id=page["id"])
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    click.echo(", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())) or "no stored pages")

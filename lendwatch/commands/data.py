@@ -1,0 +1,83 @@
+"""``lendwatch export`` (articles out) and ``lendwatch extract`` (saved HTML files in)."""
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from lendwatch import schema, store
+from lendwatch.commands.options import MONTH_HELP, db_option, validate_month
+
+ARTICLE_KEYS = ("url", "source", "title", "published_at", "author", "text")
+ANALYSIS_KEYS = ("relevant", "topics", "sentiment", "p_negative", "story_id")
+
+
+def export_rows(engine, month: str | None, relevant_only: bool):
+    """One dict per article, analysis keys None until analysed, oldest first."""
+    a, n = schema.articles, schema.analyses
+    query = (select(*[a.c[k] for k in ARTICLE_KEYS], *[n.c[k] for k in ANALYSIS_KEYS])
+             .select_from(a.outerjoin(n, n.c.article_id == a.c.id))
+             .order_by(a.c.published_at, a.c.id))
+    if month:
+        query = query.where(a.c.published_at.like(f"{month}%"))
+    if relevant_only:
+        query = query.where(n.c.relevant.is_(True))
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            yield dict(row._mapping)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--month", callback=validate_month, help=MONTH_HELP)
+@click.option("--relevant-only", is_flag=True, help="Only articles analysed as relevant.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of standard output.")
+@db_option
+def export(fmt, month, relevant_only, out_file, db):
+    """Export articles, with their analysis, as JSON Lines or CSV.
+
+    \b
+    Example:
+      lendwatch export --format csv --month 2024-09 --relevant-only --out sept.csv
+    """
+    engine = store.connect(db)
+    stream = out_file.open("w", encoding="utf-8", newline="") if out_file else sys.stdout
+    try:
+        if fmt == "csv":
+            writer = csv.DictWriter(stream, fieldnames=ARTICLE_KEYS + ANALYSIS_KEYS)
+            writer.writeheader()
+        for row in export_rows(engine, month, relevant_only):
+            if fmt == "csv":
+                row["topics"] = ";".join(row["topics"] or [])
+                writer.writerow(row)
+            else:
+                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if out_file:
+            stream.close()
+
+
+@click.command()
+@click.option("--url", default=None, help="The URL the pages came from (helps relative dates and links).")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def extract(ctx, url, files):
+    """Extract articles from saved HTML files: one JSON line per file, in order.
+
+    Each line: {"input", "title", "published_at", "author", "text"}; a file with
+    no article gets "text": "" and an "error" key, and the exit code is 1.
+
+    \b
+    Example:
+      lendwatch extract saved/page1.html saved/page2.html
+    """
+    from crawler.extract.cli_contract import extract_files
+
+    records, code = extract_files(list(files), url)
+    for record in records:
+        click.echo(json.dumps(record, ensure_ascii=False))
+    ctx.exit(code)

@@ -1,0 +1,144 @@
+"""``lendwatch sandbox``, ``lendwatch demo`` and ``lendwatch run``: whole jobs."""
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from lendwatch import store
+from lendwatch.commands.options import MONTH_HELP, db_option, validate_month
+from lendwatch.config import load_sources
+from lendwatch.records import SHANGHAI
+
+DEMO_MONTH = "2024-09"
+
+
+def demo_sources(base_url: str) -> str:
+    """A sources file for the sample site: the same spider kinds as the real sources."""
+    return f"""# Sources for lendwatch's sample site (sample data written by the lendwatch team).
+# The site is local, so the crawl need not be slow: no delay, more requests at once.
+[crawl]
+delay = 0
+concurrency = 8
+autothrottle = false
+
+[[sources]]
+name = "sample-chinanews"
+kind = "rss"
+urls = ["{base_url}/chinanews/rss/finance.xml", "{base_url}/chinanews/rss/society.xml"]
+
+[[sources]]
+name = "sample-people"
+kind = "listing"
+url = "{base_url}/people/GB/1004/index.html"
+allow = '/people/n1/\\d{{4}}/\\d{{4}}/c\\d+-\\d+\\.html$'
+next = "a.next"
+max_pages = 50
+
+[[sources]]
+name = "sample-gov"
+kind = "sitemap"
+url = "{base_url}/gov/sitemap.xml"
+allow = "/gov/zwgk/"
+
+[[sources]]
+name = "sample-farm"
+kind = "listing"
+url = "{base_url}/farm/list_1.html"
+allow = '/farm/article/\\d+\\.html$'
+next = 'list_\\d+\\.html$'
+max_pages = 50
+"""
+
+
+@click.command()
+@click.option("--port", default=8642, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+def sandbox(port, host):
+    """Serve the sample site until interrupted (Ctrl-C).
+
+    \b
+    Example:
+      lendwatch sandbox --port 8642   # then open http://127.0.0.1:8642/
+    """
+    from lendwatch.sandbox.server import SampleSite
+
+    site = SampleSite(host, port)
+    click.echo(f"sample site (sample data) at {site.base_url}/ — Ctrl-C to stop")
+    try:
+        site.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        site.server_close()
+
+
+def _pipeline(db_url: str, sources_file: Path | None, month: str, out_dir: Path,
+              quiet: bool) -> tuple[dict, list[Path]]:
+    """Crawl, analyse, report: the work of ``run`` and ``demo``."""
+    from analysis.runner import analyze
+    from crawler.runner import crawl as run_crawl, format_summary
+    from reports.monthly import build
+
+    config = load_sources(sources_file)
+    engine = store.connect(db_url)
+    _, results = run_crawl(store.resolve_url(db_url), config, quiet=quiet)
+    click.echo(format_summary(results))
+    summary = analyze(engine, jobs=1)
+    click.echo(f"analysed {summary.analyzed} articles ({len(summary.failed)} failed), "
+               f"{summary.stories} stories")
+    return results, build(engine, month, out_dir, {"md", "html"})
+
+
+@click.command()
+@click.option("--out", "out_dir", default="lendwatch-demo", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the database and report.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+def demo(out_dir, quiet):
+    """Serve the sample site, crawl it, analyse, and write the September 2024 report.
+
+    Everything stays on 127.0.0.1. The database is left at OUT/lendwatch.db.
+
+    \b
+    Example:
+      lendwatch demo --out ./lendwatch-demo
+    """
+    from lendwatch.sandbox.server import SampleSite
+
+    started = time.monotonic()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with SampleSite() as site:
+        sources_file = out_dir / "sources.toml"
+        sources_file.write_text(demo_sources(site.base_url), encoding="utf-8")
+        click.echo(f"sample site (sample data written by the lendwatch team) at {site.base_url}/")
+        _, paths = _pipeline(str(out_dir / "lendwatch.db"), sources_file, DEMO_MONTH, out_dir, quiet)
+    click.echo(f"database: {out_dir / 'lendwatch.db'}")
+    for path in paths:
+        click.echo(f"report: {path}")
+    click.echo(f"done in {time.monotonic() - started:.1f} s")
+
+
+@click.command()
+@click.option("--month", callback=validate_month, help=MONTH_HELP + " Default: the current month.")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file (TOML) replacing the shipped default.")
+@click.option("--out", "out_dir", default="reports", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the report.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display (for cron).")
+@db_option
+@click.pass_context
+def run(ctx, month, sources_file, out_dir, quiet, db):
+    """Crawl, analyse and report in one go: the command to schedule.
+
+    \b
+    Example (crontab: every day at 06:30):
+      30 6 * * * cd /srv/lendwatch && lendwatch run --quiet --db data/lendwatch.db
+    """
+    month = month or datetime.now(SHANGHAI).strftime("%Y-%m")
+    store.connect(db)
+    results, paths = _pipeline(db, sources_file, month, out_dir, quiet)
+    for path in paths:
+        click.echo(f"report: {path}")
+    if any(c.errors for c in results.values()):
+        ctx.exit(1)

@@ -1,0 +1,169 @@
+"""The sources file: TOML ``[[sources]]`` tables, validated before any request is sent.
+
+Each kind has its own model; an error names the file, the source and the key,
+and says what was expected.
+"""
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+
+DEFAULT_KEYWORDS = ["网贷催收", "暴力催收", "催收 新规", "爆通讯录", "反催收", "停息挂账", "714高炮"]
+
+
+class ConfigError(Exception):
+    """The sources file cannot be used; the message names file, source and key."""
+
+
+class _Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=100)
+    url: str | None = None
+    urls: list[str] | None = None
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value):
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("expected an http(s) URL")
+        return value
+
+    @field_validator("urls")
+    @classmethod
+    def _http_urls(cls, value):
+        for item in value or []:
+            if not re.match(r"^https?://[^\s/]+", item):
+                raise ValueError(f"expected http(s) URLs, got {item!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _needs_url(self):
+        if not self.url and not self.urls:
+            raise ValueError("needs `url` or `urls`")
+        return self
+
+    @property
+    def start_urls(self) -> list[str]:
+        return [self.url] if self.url else list(self.urls or [])
+
+
+def _regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"expected a regular expression ({exc})") from exc
+    return value
+
+
+class RssSource(_Source):
+    """An RSS or Atom feed; each item's link is fetched and extracted."""
+
+    kind: Literal["rss"]
+    allow: str | None = None
+    _check_allow = field_validator("allow")(_regex)
+
+
+class ListingSource(_Source):
+    """HTML list pages: article links matching ``allow``, next page by ``next``."""
+
+    kind: Literal["listing"]
+    allow: str
+    next: str | None = None
+    max_pages: int = Field(default=20, ge=1, le=10000)
+    _check_allow = field_validator("allow")(_regex)
+
+
+class SitemapSource(_Source):
+    """A sitemap or sitemap index; URLs matching ``allow`` are articles."""
+
+    kind: Literal["sitemap"]
+    allow: str | None = None
+    _check_allow = field_validator("allow")(_regex)
+
+
+SourceConfig = Annotated[Union[RssSource, ListingSource, SitemapSource], Field(discriminator="kind")]
+KINDS = ("rss", "listing", "sitemap")
+
+
+class CrawlSettings(BaseModel):
+    """The ``[crawl]`` table: politeness for every source of the file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    delay: float = Field(default=1.0, ge=0, le=600, description="seconds between requests to a site")
+    concurrency: int = Field(default=2, ge=1, le=16, description="parallel requests per site")
+    autothrottle: bool = True
+    timeout: float = Field(default=30, gt=0, le=600)
+
+
+class SourcesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    keywords: list[str] = Field(default_factory=lambda: list(DEFAULT_KEYWORDS))
+    sources: list[SourceConfig] = Field(min_length=1)
+
+
+def default_sources_path() -> Path:
+    """The sources file shipped with the package (the real sources)."""
+    return Path(str(resources.files("lendwatch") / "data" / "sources.toml"))
+
+
+def _describe(error: dict, data: dict) -> str:
+    loc = list(error["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+        index = loc[1]
+        entry = data.get("sources", [])[index] if index < len(data.get("sources", [])) else {}
+        name = entry.get("name") if isinstance(entry, dict) else None
+        where = f"source {name!r} (sources[{index}])" if name else f"sources[{index}]"
+        loc = loc[2:]
+        if loc and isinstance(entry, dict) and loc[0] == entry.get("kind"):
+            loc = loc[1:]  # pydantic names the union member; the user wrote no such key
+    key = ".".join(str(part) for part in loc)
+    if error["type"] == "union_tag_invalid":
+        return f"{where}: key 'kind': unknown kind {error['input']!r}; expected one of {', '.join(KINDS)}"
+    if error["type"] == "union_tag_not_found":
+        return f"{where}: key 'kind' is missing; expected one of {', '.join(KINDS)}"
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown key {key!r}"
+    message = error["msg"].removeprefix("Value error, ")
+    if not key:
+        return f"{where}: {message}" if where else message
+    return f"{where}: key {key!r}: {message}" if where else f"key {key!r}: {message}"
+
+
+def load_sources(path: Path | str | None = None, only: list[str] | None = None) -> SourcesFile:
+    """Read and validate a sources file (the shipped default when ``path`` is None)."""
+    path = Path(path) if path else default_sources_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: file not found") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        parsed = TypeAdapter(SourcesFile).validate_python(data)
+    except ValidationError as exc:
+        lines = [_describe(err, data) for err in exc.errors()]
+        raise ConfigError(f"{path}: " + "; ".join(lines)) from exc
+    names = [s.name for s in parsed.sources]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"{path}: key 'name': duplicate source name(s) {', '.join(duplicates)}")
+    if only:
+        unknown = [n for n in only if n not in names]
+        if unknown:
+            raise ConfigError(f"{path}: --only names no configured source: {', '.join(unknown)}; "
+                              f"expected one of {', '.join(names)}")
+        parsed.sources = [s for s in parsed.sources if s.name in only]
+    else:
+        parsed.sources = [s for s in parsed.sources if s.enabled]
+    return parsed

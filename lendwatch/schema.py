@@ -1,0 +1,105 @@
+"""The database schema: every table the stages share, in SQLAlchemy Core.
+
+Each column and table carries ``info={"since": N}`` when it arrived after schema
+version 1; :mod:`lendwatch.migrations` uses that to upgrade older databases.
+Times are ISO-8601 strings with an offset: ``published_at`` in Asia/Shanghai
+(so a prefix such as ``2024-09`` selects a local month), system times in UTC.
+"""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    JSON,
+)
+
+SCHEMA_VERSION = 2
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+crawl_runs = Table(
+    "crawl_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    Column("status", String(20), nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("counts", JSON, nullable=False),
+)
+
+pages = Table(
+    "pages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_url", Text, nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("source", String(100), nullable=False, index=True),
+    Column("run_id", Integer, ForeignKey("crawl_runs.id")),
+    Column("fetched_at", String(40), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("content_type", String(200)),
+    Column("content_hash", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("encoding", String(40), info={"since": 2}),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_url", Text, nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("source", String(100), nullable=False, index=True),
+    Column("page_id", Integer, ForeignKey("pages.id")),
+    Column("title", Text),
+    Column("published_at", String(40), index=True),
+    Column("author", Text),
+    Column("text", Text, nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("extraction_version", String(40), nullable=False),
+    Column("first_seen_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("extra", JSON, info={"since": 2}),
+)
+
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("model_version", String(80), nullable=False),
+    Column("lexicon_version", String(80), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("relevant", Boolean, nullable=False),
+    Column("topics", JSON, nullable=False),
+    Column("sentiment", String(10), nullable=False),
+    Column("p_negative", Float, nullable=False),
+    Column("entities", JSON, nullable=False),
+    Column("evidence", JSON, info={"since": 2}),
+    Column("minhash", LargeBinary),
+    Column("story_id", Integer, index=True),
+    Column("analyzed_at", String(40), nullable=False),
+)
