@@ -129,7 +129,7 @@ def _describe(error: dict, data: dict) -> str:
             loc = loc[1:]  # pydantic names the union member; the user wrote no such key
     key = ".".join(str(part) for part in loc)
     if error["type"] == "union_tag_invalid":
-        return f"{where}: key 'kind': unknown kind {error['input']!r}; expected one of {', '.join(KINDS)}"
+        return f"{where}: key 'kind': unknown kind {error.get('ctx', {}).get('tag', error['input'])!r}; expected one of {', '.join(KINDS)}"
     if error["type"] == "union_tag_not_found":
         return f"{where}: key 'kind' is missing; expected one of {', '.join(KINDS)}"
     if error["type"] == "extra_forbidden":

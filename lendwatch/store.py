@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from lendwatch import migrations, schema
 from lendwatch.records import ArticleRecord, PageRecord, now_utc, to_local_iso
@@ -52,7 +52,10 @@ def connect(value: str | None = None) -> Engine:
         raise StoreError(f"bad database URL {url_text!r}: {exc}") from exc
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StoreError(f"cannot use database URL {url_text!r}: {exc}") from exc
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     migrations.upgrade(engine)

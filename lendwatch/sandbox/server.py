@@ -18,6 +18,7 @@ class SampleSite(ThreadingHTTPServer):
         self.pages = site.build(self.base_url)
         self.flaky = site.flaky_path()
         self.hits: dict[str, int] = {}
+        self.user_agents: set[str] = set()
         self.lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -46,6 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         with self.server.lock:
             hits = self.server.hits[path] = self.server.hits.get(path, 0) + 1
+            self.server.user_agents.add(self.headers.get("User-Agent", ""))
         page = self.server.pages.get(path)
         if path == self.server.flaky and hits == 1:
             self._send(500, "text/plain; charset=utf-8", "临时错误，请重试 (sample site)".encode())

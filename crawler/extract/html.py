@@ -1,0 +1,207 @@
+"""Parse, clean and split an HTML tree into text segments; find the body by text and link density."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree, html as lxml_html
+
+from .settings import ExtractOptions
+
+# Elements whose content is never readable text.
+_NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+               "textarea", "select", "option", "button", "input", "video", "audio", "map", "link", "meta")
+# Elements that are furniture by their tag alone.
+# (not <form>: ASP.NET pages wrap the whole page in one)
+_FURNITURE_TAGS = ("nav", "aside", "footer", "header", "menu")
+BLOCK_TAGS = frozenset((
+    "p", "div", "section", "article", "main", "td", "th", "li", "ul", "ol", "table", "tbody", "thead",
+    "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "dl", "figure",
+    "figcaption", "center", "header", "footer", "nav", "aside", "address", "hr", "body", "html", "form",
+))
+# Paragraph-like blocks whose score counts for the container around them.
+_PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "dd", "figcaption"))
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PUNCT = re.compile(r"[，。！？；：、,.!?;]")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CLASS_SPLIT = re.compile(r"[\s_\-]+")
+_CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
+
+
+def parse(text: str) -> etree._Element:
+    """lxml tree of a decoded page, comments and processing instructions dropped."""
+    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    root = lxml_html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+    return root
+
+
+def collapse(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def node_text(el) -> str:
+    return collapse("".join(el.itertext()))
+
+
+def drop(el) -> None:
+    """Remove an element but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def strip_non_text(root) -> None:
+    """Remove scripts, styles, embedded objects and hidden elements (in place)."""
+    for el in list(root.iter(*_NEVER_TEXT)):
+        drop(el)
+    for el in root.xpath("//*[@hidden or @style or @aria-hidden='true']"):
+        if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "") \
+                or el.get("aria-hidden") == "true":
+            if el.tag not in ("html", "body"):
+                drop(el)
+
+
+def is_furniture(el, options: ExtractOptions) -> bool:
+    """True when the class or id names page furniture (nav, footer, share, comment, related, ...)."""
+    names = (el.get("class") or "") + " " + (el.get("id") or "")
+    names = _CAMEL_CASE.sub(r"\1 \2", names).lower()  # adInContent -> ad in content
+    if not names.strip():
+        return False
+    for part in _CLASS_SPLIT.split(names):
+        if part in options.boilerplate_words or part.startswith(options.boilerplate_prefixes):
+            return True
+    return False
+
+
+def strip_furniture(root, options: ExtractOptions) -> None:
+    """Remove navigation, footers, share bars, comments, related links and banners (in place)."""
+    doomed = [el for el in root.iter(_FURNITURE_TAGS)]
+    doomed += [el for el in root.xpath("//*[@class or @id]")
+               if el.tag not in ("html", "body") and is_furniture(el, options)]
+    for el in doomed:
+        # a wrapper holding the headline is the page frame, whatever its name says
+        if el.getparent() is not None and el.find(".//h1") is None:
+            drop(el)
+
+
+@dataclass
+class Segment:
+    """A run of text between block boundaries, with the block element that holds it."""
+    block: etree._Element
+    text: str
+    link_chars: int
+
+
+def segments(root) -> list[Segment]:
+    """Split the tree into text segments in document order (block elements and <br> split)."""
+    out: list[Segment] = []
+    parts: list[str] = []
+    link = [0]
+    block_stack = [root]
+
+    def flush():
+        if parts:
+            text = collapse("".join(parts))
+            if text:
+                out.append(Segment(block_stack[-1], text, min(link[0], len(text))))
+            parts.clear()
+        link[0] = 0
+
+    def add(text, in_link):
+        parts.append(text)
+        if in_link:
+            link[0] += len(collapse(text))
+
+    def visit(el, in_link):
+        tag = el.tag
+        if not isinstance(tag, str):
+            return
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            flush()
+            block_stack.append(el)
+        elif tag == "br":
+            flush()
+        in_link = in_link or tag == "a"
+        if el.text:
+            add(el.text, in_link)
+        for child in el:
+            visit(child, in_link)
+            if child.tail:
+                add(child.tail, in_link)
+        if is_block:
+            flush()
+            block_stack.pop()
+
+    visit(root, False)
+    flush()
+    return out
+
+
+def _segment_score(seg: Segment, options: ExtractOptions) -> float:
+    length = len(seg.text)
+    if length < 8:
+        return 0.0
+    density = seg.link_chars / length
+    if density > options.max_link_density:
+        return 0.0
+    cjk = len(_CJK.findall(seg.text))
+    punct = len(_PUNCT.findall(seg.text))
+    if cjk < 4 and punct == 0:
+        return 0.0
+    return (1 + punct + min(length / 40, 5)) * (1 - density)
+
+
+def _container(block):
+    return block.getparent() if block.tag in _PARAGRAPH_TAGS and block.getparent() is not None else block
+
+
+def find_body(root, options: ExtractOptions) -> tuple[list, list[Segment]]:
+    """The element(s) holding the article and all segments; empty list when nothing qualifies."""
+    segs = segments(root)
+    scores: dict = {}
+    for seg in segs:
+        score = _segment_score(seg, options)
+        if not score:
+            continue
+        node, weight = _container(seg.block), 1.0
+        for _ in range(3):
+            if node is None:
+                break
+            scores[node] = scores.get(node, 0.0) + score * weight
+            node, weight = node.getparent(), weight / 2
+    if not scores:
+        return [], segs
+    best = max(scores, key=scores.get)
+    chosen = [best]
+    parent = best.getparent()
+    if parent is not None:
+        threshold = scores[best] * options.sibling_ratio
+        chosen = [el for el in parent if el is best or scores.get(el, 0.0) >= threshold]
+    return chosen, segs
+
+
+def body_paragraphs(chosen: list, segs: list[Segment], options: ExtractOptions) -> list[str]:
+    """Text lines of the chosen containers, without link lists and boilerplate lines."""
+    inside = set()
+    for el in chosen:
+        inside.update(el.iter())
+    lines = []
+    for seg in segs:
+        if seg.block not in inside:
+            continue
+        if seg.link_chars / len(seg.text) > options.max_link_density:
+            continue
+        if options.boilerplate_lines.search(seg.text):
+            continue
+        lines.append(seg.text)
+    return lines

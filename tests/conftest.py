@@ -1,0 +1,36 @@
+"""Shared fixtures: the sample site on 127.0.0.1 and a way to run the real CLI."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lendwatch.commands.sample import demo_sources
+from lendwatch.sandbox.server import SampleSite
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def sample_site():
+    with SampleSite() as site:
+        yield site
+
+
+@pytest.fixture
+def sample_sources(tmp_path, sample_site) -> Path:
+    """A sources file pointing every spider kind at the sample site."""
+    path = tmp_path / "sources.toml"
+    path.write_text(demo_sources(sample_site.base_url), encoding="utf-8")
+    return path
+
+
+def run_cli(*args, cwd=None, timeout=300, env=None) -> subprocess.CompletedProcess:
+    """Run ``lendwatch ARGS`` in a fresh process (Scrapy's reactor runs once per process)."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("LENDWATCH_DB", None) if env is None or "LENDWATCH_DB" not in env else None
+    return subprocess.run([sys.executable, "-m", "lendwatch", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout, env=full_env)

@@ -1,0 +1,79 @@
+"""Storage: schema migrations, transactional writes, upserts by canonical URL."""
+
+import zlib
+
+import pytest
+from sqlalchemy import create_engine, insert, inspect, select
+
+from lendwatch import migrations, schema, store
+from lendwatch.records import ArticleRecord, PageRecord
+
+
+def page(url="http://x.test/a/1.html", body=b"<html>1</html>"):
+    return PageRecord(url=url, canonical_url=url, source="s", status=200, body=body)
+
+
+def article(url="http://x.test/a/1.html", text="正文", title="标题"):
+    return ArticleRecord(canonical_url=url, url=url, source="s", text=text, title=title,
+                         extraction_version="t")
+
+
+def test_version_1_database_is_upgraded_without_loss(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url)
+    assert migrations.upgrade(old, to=1) == 1
+    columns = {c["name"] for c in inspect(old).get_columns("articles")}
+    assert "extra" not in columns  # as an older lendwatch wrote it
+    with old.begin() as conn:
+        conn.execute(insert(schema.articles).values(
+            canonical_url="http://x.test/old", url="http://x.test/old", source="s", text="旧文章",
+            text_hash="h", extraction_version="0", first_seen_at="t", updated_at="t"))
+    old.dispose()
+    engine = store.connect(url)
+    assert migrations.current_version(engine) == schema.SCHEMA_VERSION
+    assert "extra" in {c["name"] for c in inspect(engine).get_columns("articles")}
+    assert "evidence" in {c["name"] for c in inspect(engine).get_columns("analyses")}
+    with engine.connect() as conn:
+        assert conn.execute(select(schema.articles.c.text)).scalars().all() == ["旧文章"]
+    assert store.connect(url) is not None  # opening again is a no-op
+
+
+def test_newer_database_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    engine = store.connect(url)
+    with engine.begin() as conn:
+        conn.execute(schema.schema_version.update().values(version=schema.SCHEMA_VERSION + 1))
+    with pytest.raises(migrations.SchemaError, match="newer"):
+        store.connect(url)
+
+
+def test_save_page_upserts_and_compresses(tmp_path):
+    engine = store.connect(str(tmp_path / "s.db"))
+    assert store.save_page(engine, page(), article()) == "new"
+    assert store.save_page(engine, page(), article()) == "unchanged"
+    assert store.save_page(engine, page(), article(text="改过的正文")) == "updated"
+    assert store.count(engine, schema.articles) == 1 and store.count(engine, schema.pages) == 1
+    with engine.connect() as conn:
+        raw = conn.execute(select(schema.pages.c.body)).scalar()
+    assert zlib.decompress(raw) == b"<html>1</html>"
+    assert [p["body"] for p in store.iter_pages(engine)] == [b"<html>1</html>"]
+
+
+def test_a_failed_write_leaves_neither_page_nor_article(tmp_path):
+    engine = store.connect(str(tmp_path / "s.db"))
+    broken = article()
+    broken.text = None  # NOT NULL: the article insert fails inside the transaction
+    with pytest.raises(Exception):
+        store.save_page(engine, page(), broken)
+    assert store.count(engine, schema.pages) == 0
+    assert store.count(engine, schema.articles) == 0
+
+
+def test_db_url_resolution(monkeypatch, tmp_path):
+    monkeypatch.delenv("LENDWATCH_DB", raising=False)
+    assert store.resolve_url(None) == "sqlite:///lendwatch.db"
+    monkeypatch.setenv("LENDWATCH_DB", str(tmp_path / "env.db"))
+    assert store.resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    assert store.resolve_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    with pytest.raises(store.StoreError):
+        store.connect("nosuchdialect://x")
