@@ -1,0 +1,104 @@
+"""The report's charts as PNG bytes: matplotlib Agg, the bundled CJK font, stable output.
+
+Figures are built with ``matplotlib.figure.Figure`` (no pyplot state) inside an
+``rc_context``, and saved without a timestamp or software tag, so the same data
+gives the same bytes.
+"""
+
+import io
+
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from reports.fonts import chart_rc
+
+DPI = 150
+WIDTH_IN = 6.8  # fits an A4 text column
+ACCENT = "#b8332b"
+MUTED = "#c9cdd3"
+PREVIOUS_BAR = "#9aa3ab"
+
+
+def _png(fig: Figure) -> bytes:
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _style(ax) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_axisbelow(True)
+
+
+def daily_volume(days: list[dict], peaks: list[dict], title: str) -> bytes:
+    """Relevant articles per day over all articles per day, with the peak days annotated."""
+    with rc_context(chart_rc()):
+        fig = Figure(figsize=(WIDTH_IN, 3.2), layout="constrained")
+        ax = fig.add_subplot()
+        _style(ax)
+        x = [d["day"] for d in days]
+        ax.bar(x, [d["total"] for d in days], width=0.8, color=MUTED, label="全部文章")
+        ax.bar(x, [d["relevant"] for d in days], width=0.8, color=ACCENT, label="相关文章")
+        top = max([d["total"] for d in days] + [1])
+        ax.set_ylim(0, top * 1.6 + 0.6)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
+        ax.set_xlim(0.3, len(days) + 0.7)
+        ax.set_xticks([d for d in x if d == 1 or d % 5 == 0])
+        ax.set_xlabel("日期（日）")
+        ax.set_ylabel("文章数（篇）")
+        ax.set_title(title, loc="left")
+        previous_day, lift = None, 0
+        for p in sorted(peaks, key=lambda d: d["day"]):
+            # neighbouring peaks at a similar height would overlap: raise the later label
+            crowded = previous_day is not None and p["day"] - previous_day <= 3 and lift == 0
+            lift = 24 if crowded else 0
+            previous_day = p["day"]
+            # at the edges of the month, align the label inwards so it is not cut off
+            ha = "left" if p["day"] <= 2 else "right" if p["day"] >= len(days) - 1 else "center"
+            dx = {"left": -6, "right": 6, "center": 0}[ha]
+            ax.annotate(f"{p['label']}\n{p['relevant']}篇", xy=(p["day"], max(p["relevant"], p["total"])),
+                        xytext=(dx, 4 + lift), textcoords="offset points", ha=ha, va="bottom",
+                        fontsize=9, color=ACCENT,
+                        arrowprops={"arrowstyle": "-", "color": ACCENT, "lw": 0.6} if lift else None)
+        ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=9, ncols=2)
+        return _png(fig)
+
+
+def topic_shares(topics: list[dict], title: str, previous_label: str | None) -> bytes:
+    """Horizontal bars: share of relevant articles per topic; the previous month as a thin grey bar.
+
+    ``previous_label`` (e.g. "2024年8月") names the previous month; None when it has no data.
+    """
+    rows = [t for t in topics if t["count"] or (previous_label and t["prev_count"])]
+    rows = list(reversed(rows))  # largest at the top
+    with rc_context(chart_rc()):
+        fig = Figure(figsize=(WIDTH_IN, 0.45 * max(len(rows), 1) + 1.2), layout="constrained")
+        ax = fig.add_subplot()
+        _style(ax)
+        y = list(range(len(rows)))
+        shift = 0.12 if previous_label else 0.0
+        ax.barh([i + shift for i in y], [t["share"] or 0 for t in rows], height=0.5, color=ACCENT,
+                label="本月")
+        if previous_label:  # a thin bar just under this month's bar
+            ax.barh([i - 0.27 for i in y], [t["prev_share"] or 0 for t in rows], height=0.2,
+                    color=PREVIOUS_BAR, label=f"上月（{previous_label}）")
+        ax.set_yticks([i + shift for i in y], [t["label"] for t in rows])
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        top = max([t["share"] or 0 for t in rows] + [t["prev_share"] or 0 for t in rows] + [0.05])
+        ax.set_xlim(0, top * 1.28 + 0.02)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+        ax.set_xlabel("占相关文章比例（一篇可有多个话题）")
+        ax.set_title(title, loc="left")
+        for i, t in enumerate(rows):
+            ax.annotate(f"{t['count']}篇 · {100 * (t['share'] or 0):.1f}%", xy=(t["share"] or 0, i + shift),
+                        xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
+        if previous_label:
+            ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=9, ncols=2)
+        return _png(fig)
