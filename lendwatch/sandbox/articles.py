@@ -31,12 +31,12 @@ class SampleArticle:
 
 
 def parse(name: str, content: str) -> SampleArticle:
-    """One article file: TOML front matter between ``+++`` lines, then paragraphs."""
+    """One article file: TOML front matter between ``+++`` lines, then the body (a paragraph a line)."""
     match = re.match(r"\A\+\+\+\n(.*?)\n\+\+\+\n(.*)\Z", content, re.S)
     if not match:
         raise ValueError(f"{name}: expected front matter between +++ lines")
     meta = tomllib.loads(match.group(1))
-    paragraphs = tuple(p.strip() for p in re.split(r"\n\s*\n", match.group(2)) if p.strip())
+    paragraphs = tuple(line.strip() for line in match.group(2).splitlines() if line.strip())
     if meta["site"] not in SITES:
         raise ValueError(f"{name}: site {meta['site']!r} is not one of {SITES}")
     return SampleArticle(

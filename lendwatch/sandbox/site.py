@@ -10,13 +10,13 @@ Also: robots.txt that forbids ``/private/``, a link to it, a dead link (404), an
 emptied article page (no article), and one article that fails with 500 once.
 """
 
-from dataclasses import dataclass
 from email.utils import format_datetime
 from importlib import resources
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lendwatch.sandbox.articles import SampleArticle, load
+from lendwatch.sandbox.replicas.base import Page
 
 BANNER = "【样例数据】本站为 lendwatch 示例站点，文章均为虚构，仅供演示与测试"
 SITE_NAMES = {"chinanews": "示例新闻网", "people": "示例人民网", "gov": "示例金融监管局",
@@ -24,13 +24,6 @@ SITE_NAMES = {"chinanews": "示例新闻网", "people": "示例人民网", "gov"
 PER_PAGE = 10
 SOCIETY_TOPICS = {"violent_collection", "enforcement", "borrower_wellbeing", "complaints"}
 FLAKY_NUMBER = 3  # this article answers 500 to its first request
-
-
-@dataclass
-class Page:
-    status: int
-    content_type: str
-    body: bytes
 
 
 def article_path(a: SampleArticle) -> str:
