@@ -14,7 +14,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
-from crawler.spiders import SPIDERS
+from crawler.spiders import spiders
 from lendwatch import store
 from lendwatch.config import SourcesFile
 
@@ -115,7 +115,7 @@ def crawl(db_url: str, sources: SourcesFile, quiet: bool = False,
     process = CrawlerProcess(build_settings(db_url, run_id, sources, overrides))
     crawlers = []
     for source in sources.sources:
-        crawler = process.create_crawler(SPIDERS[source.kind])
+        crawler = process.create_crawler(spiders()[source.kind])
         crawler.signals.connect(closed, signal=signals.spider_closed)
         crawlers.append(crawler)
         process.crawl(crawler, source=source.model_dump())

@@ -1,16 +1,20 @@
 """The sources file: TOML ``[[sources]]`` tables, validated before any request is sent.
 
-Each kind has its own model; an error names the file, the source and the key,
+Each kind has its own model: the generic kinds (``rss``, ``listing``, ``sitemap``)
+here, and one module per source-specific kind in :mod:`lendwatch.kinds`, each
+defining a ``Source`` model. An error names the file, the source and the key,
 and says what was expected.
 """
 
+import importlib
+import pkgutil
 import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_KEYWORDS = ["网贷催收", "暴力催收", "催收 新规", "爆通讯录", "反催收", "停息挂账", "714高炮"]
 
@@ -19,7 +23,9 @@ class ConfigError(Exception):
     """The sources file cannot be used; the message names file, source and key."""
 
 
-class _Source(BaseModel):
+class SourceBase(BaseModel):
+    """Keys every source has."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=100)
@@ -53,7 +59,8 @@ class _Source(BaseModel):
         return [self.url] if self.url else list(self.urls or [])
 
 
-def _regex(value: str | None) -> str | None:
+def regex(value: str | None) -> str | None:
+    """Validator: ``value`` compiles as a regular expression."""
     if value is not None:
         try:
             re.compile(value)
@@ -62,34 +69,46 @@ def _regex(value: str | None) -> str | None:
     return value
 
 
-class RssSource(_Source):
+class RssSource(SourceBase):
     """An RSS or Atom feed; each item's link is fetched and extracted."""
 
     kind: Literal["rss"]
     allow: str | None = None
-    _check_allow = field_validator("allow")(_regex)
+    _check_allow = field_validator("allow")(regex)
 
 
-class ListingSource(_Source):
+class ListingSource(SourceBase):
     """HTML list pages: article links matching ``allow``, next page by ``next``."""
 
     kind: Literal["listing"]
     allow: str
     next: str | None = None
     max_pages: int = Field(default=20, ge=1, le=10000)
-    _check_allow = field_validator("allow")(_regex)
+    _check_allow = field_validator("allow")(regex)
 
 
-class SitemapSource(_Source):
+class SitemapSource(SourceBase):
     """A sitemap or sitemap index; URLs matching ``allow`` are articles."""
 
     kind: Literal["sitemap"]
     allow: str | None = None
-    _check_allow = field_validator("allow")(_regex)
+    _check_allow = field_validator("allow")(regex)
 
 
-SourceConfig = Annotated[Union[RssSource, ListingSource, SitemapSource], Field(discriminator="kind")]
-KINDS = ("rss", "listing", "sitemap")
+GENERIC_KINDS = (RssSource, ListingSource, SitemapSource)
+
+
+def source_models() -> tuple[type[SourceBase], ...]:
+    """Every source model: the generic kinds, then each module of :mod:`lendwatch.kinds`."""
+    import lendwatch.kinds as package
+
+    found = [importlib.import_module(f"{package.__name__}.{m.name}").Source
+             for m in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name)]
+    return GENERIC_KINDS + tuple(found)
+
+
+def kind_of(model: type[SourceBase]) -> str:
+    return model.model_fields["kind"].annotation.__args__[0]
 
 
 class CrawlSettings(BaseModel):
@@ -104,11 +123,23 @@ class CrawlSettings(BaseModel):
 
 
 class SourcesFile(BaseModel):
+    """A whole sources file; ``sources`` holds one model per kind (see :func:`file_model`)."""
+
     model_config = ConfigDict(extra="forbid")
 
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
-    keywords: list[str] = Field(default_factory=lambda: list(DEFAULT_KEYWORDS))
-    sources: list[SourceConfig] = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=lambda: list(DEFAULT_KEYWORDS), min_length=1)
+    sources: list[SourceBase] = Field(min_length=1)
+
+
+def file_model() -> type[SourcesFile]:
+    """:class:`SourcesFile` with ``sources`` checked against every known kind."""
+    union = Annotated[Union[source_models()], Field(discriminator="kind")]
+
+    class Checked(SourcesFile):
+        sources: list[union] = Field(min_length=1)
+
+    return Checked
 
 
 def default_sources_path() -> Path:
@@ -116,7 +147,7 @@ def default_sources_path() -> Path:
     return Path(str(resources.files("lendwatch") / "data" / "sources.toml"))
 
 
-def _describe(error: dict, data: dict) -> str:
+def _describe(error: dict, data: dict, kinds: str) -> str:
     loc = list(error["loc"])
     where = ""
     if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
@@ -129,9 +160,9 @@ def _describe(error: dict, data: dict) -> str:
             loc = loc[1:]  # pydantic names the union member; the user wrote no such key
     key = ".".join(str(part) for part in loc)
     if error["type"] == "union_tag_invalid":
-        return f"{where}: key 'kind': unknown kind {error.get('ctx', {}).get('tag', error['input'])!r}; expected one of {', '.join(KINDS)}"
+        return f"{where}: key 'kind': unknown kind {error.get('ctx', {}).get('tag', error['input'])!r}; expected one of {kinds}"
     if error["type"] == "union_tag_not_found":
-        return f"{where}: key 'kind' is missing; expected one of {', '.join(KINDS)}"
+        return f"{where}: key 'kind' is missing; expected one of {kinds}"
     if error["type"] == "extra_forbidden":
         return f"{where}: unknown key {key!r}"
     message = error["msg"].removeprefix("Value error, ")
@@ -150,9 +181,10 @@ def load_sources(path: Path | str | None = None, only: list[str] | None = None) 
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     try:
-        parsed = TypeAdapter(SourcesFile).validate_python(data)
+        parsed = file_model().model_validate(data)
     except ValidationError as exc:
-        lines = [_describe(err, data) for err in exc.errors()]
+        kinds = ", ".join(kind_of(m) for m in source_models())
+        lines = [_describe(err, data, kinds) for err in exc.errors()]
         raise ConfigError(f"{path}: " + "; ".join(lines)) from exc
     names = [s.name for s in parsed.sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})

@@ -17,10 +17,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     JSON,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -102,4 +103,21 @@ analyses = Table(
     Column("minhash", LargeBinary),
     Column("story_id", Integer, index=True),
     Column("analyzed_at", String(40), nullable=False),
+)
+
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("platform", String(40), nullable=False),
+    Column("complaint_id", String(80), nullable=False),
+    Column("company", Text),
+    Column("issue", Text),
+    Column("appeal", Text),
+    Column("amount", Float),
+    Column("status", String(40)),
+    Column("filed_at", String(40)),
+    Column("timeline", JSON, nullable=False),
+    UniqueConstraint("platform", "complaint_id"),
+    info={"since": 3},
 )

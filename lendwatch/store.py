@@ -9,7 +9,7 @@ import os
 import zlib
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -139,7 +139,8 @@ def _article_values(article: ArticleRecord) -> dict:
         "url": article.url, "source": article.source, "title": article.title,
         "published_at": to_local_iso(article.published_at), "author": article.author,
         "text": article.text, "text_hash": sha256(article.text),
-        "extraction_version": article.extraction_version, "extra": article.extra or {},
+        "extraction_version": article.extraction_version,
+        "extra": {k: v for k, v in (article.extra or {}).items() if k != "complaint"},
     }
 
 
@@ -165,6 +166,25 @@ def save_page(engine: Engine, page: PageRecord, article: ArticleRecord | None,
 
 
 def _upsert_article(conn, article: ArticleRecord, page_id: int | None) -> str:
+    outcome = _upsert_article_row(conn, article, page_id)
+    complaint = (article.extra or {}).get("complaint")
+    if complaint:
+        _upsert_complaint(conn, article.canonical_url, complaint)
+    return outcome
+
+
+def _upsert_complaint(conn, canonical_url: str, complaint: dict) -> None:
+    """A complaint record's own fields, beside its article (``extra["complaint"]``)."""
+    a, c = schema.articles, schema.complaints
+    article_id = conn.execute(select(a.c.id).where(a.c.canonical_url == canonical_url)).scalar()
+    values = {k: complaint.get(k) for k in ("platform", "complaint_id", "company", "issue", "appeal",
+                                            "amount", "status", "filed_at")}
+    values["timeline"] = complaint.get("timeline") or []
+    conn.execute(delete(c).where(c.c.article_id == article_id))
+    conn.execute(insert(c).values(article_id=article_id, **values))
+
+
+def _upsert_article_row(conn, article: ArticleRecord, page_id: int | None) -> str:
     a = schema.articles
     values = _article_values(article)
     found = conn.execute(select(a.c.id, a.c.text_hash, a.c.title, a.c.published_at)

@@ -77,3 +77,22 @@ def test_db_url_resolution(monkeypatch, tmp_path):
     assert store.resolve_url("postgresql://u@h/db") == "postgresql://u@h/db"
     with pytest.raises(store.StoreError):
         store.connect("nosuchdialect://x")
+
+
+def test_complaint_fields_are_stored_beside_the_article(tmp_path):
+    engine = store.connect(str(tmp_path / "c.db"))
+    record = article(url="http://x.test/complaint/1")
+    record.extra = {"complaint": {"platform": "tousu", "complaint_id": "17300001", "company": "示例借款App",
+                                  "issue": "暴力催收", "appeal": "停止骚扰", "amount": 3000.0,
+                                  "status": "已完成", "filed_at": "2024-09-03T10:00:00+08:00",
+                                  "timeline": [{"date": "2024-09-03", "status": "投诉"}]}}
+    assert store.save_page(engine, page(url=record.url), record) == "new"
+    record.extra["complaint"]["status"] = "已回复"
+    record.text = "新的正文"
+    assert store.save_page(engine, page(url=record.url), record) == "updated"
+    with engine.connect() as conn:
+        rows = conn.execute(select(schema.complaints)).all()
+        extra = conn.execute(select(schema.articles.c.extra)).scalar()
+    assert len(rows) == 1 and rows[0].status == "已回复" and rows[0].amount == 3000.0
+    assert rows[0].timeline == [{"date": "2024-09-03", "status": "投诉"}]
+    assert "complaint" not in extra

@@ -50,3 +50,7 @@ class ListingSpider(SourceSpider):
         for link in self._next_links(response):
             if not self.allow.search(link):
                 yield Request(link, callback=self.parse_list, errback=self.on_error)
+
+
+KIND = "listing"
+SPIDER = ListingSpider

@@ -33,3 +33,7 @@ class RssSpider(SourceSpider):
                 continue
             yield response.follow(link, callback=self.parse_article, errback=self.on_error, cb_kwargs={
                 "fallback_title": entry.get("title"), "fallback_date": _entry_date(entry)})
+
+
+KIND = "rss"
+SPIDER = RssSpider

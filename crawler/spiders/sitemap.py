@@ -21,3 +21,7 @@ class SitemapSpider(SourceSpider, ScrapySitemapSpider):
     def _parse_sitemap(self, response):
         for result in super()._parse_sitemap(response):
             yield result.replace(errback=self.on_error) if isinstance(result, Request) else result
+
+
+KIND = "sitemap"
+SPIDER = SitemapSpider

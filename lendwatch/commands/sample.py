@@ -16,6 +16,8 @@ DEMO_MONTH = "2024-09"
 
 def demo_sources(base_url: str) -> str:
     """A sources file for the sample site: the same spider kinds as the real sources."""
+    from lendwatch.sandbox.replicas import sources_toml
+
     return f"""# Sources for lendwatch's sample site (sample data written by the lendwatch team).
 # The site is local, so the crawl need not be slow: no delay, more requests at once.
 [crawl]
@@ -49,7 +51,8 @@ url = "{base_url}/farm/list_1.html"
 allow = '/farm/article/\\d+\\.html$'
 next = 'list_\\d+\\.html$'
 max_pages = 50
-"""
+
+""" + sources_toml(base_url)
 
 
 @click.command()

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
-SITES = ("chinanews", "people", "gov", "farm")
+SITES = ("chinanews", "people", "gov", "farm", "nfra", "pbc", "thepaper")
 
 
 @dataclass(frozen=True)

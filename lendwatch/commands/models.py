@@ -1,0 +1,87 @@
+"""Model commands: rebuild the sentiment model, evaluate a model on a labeled file.
+
+The CLI owner registers ``COMMANDS`` on the ``lendwatch`` group.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+DEFAULT_DATA = Path("../shared/data/sentiment")
+
+
+@click.command(
+    "train-sentiment",
+    context_settings=CONTEXT,
+    short_help="Rebuild the sentiment model from the labeled CSVs.",
+    epilog="Example:\n\n\b\n    lendwatch train-sentiment --data ../shared/data/sentiment --out analysis/models --seed 13",
+)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
+              show_default=True, envvar="LENDWATCH_SENTIMENT_DATA",
+              help="Folder with finnsp_train.csv and bdci2019news_train.csv (read, never copied).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder the model files are written to.  [default: the package's analysis/models]")
+@click.option("--seed", type=int, default=13, show_default=True, help="Seed of the validation split and folds.")
+@click.option("--no-snownlp", is_flag=True, help="Skip the SnowNLP comparison (faster).")
+def train_sentiment(data_dir: Path, out_dir: Path, seed: int, no_snownlp: bool) -> None:
+    """Rebuild the sentiment model from the labeled CSVs and print the validation figures.
+
+    Holds out 20% of each training file (by near-duplicate groups) and reports
+    accuracy, macro-F1, negative-vs-not macro-F1 and ROC-AUC on it, with SnowNLP's
+    figures on the same texts for comparison.
+    """
+    from analysis.train_sentiment import SETS, TrainingError, train
+
+    missing = [data_dir / f"{name}_train.csv" for name in SETS if not (data_dir / f"{name}_train.csv").is_file()]
+    if not data_dir.is_dir() or missing:
+        where = data_dir if not data_dir.is_dir() else ", ".join(str(p) for p in missing)
+        raise click.UsageError(f"training data not found: {where} (pass --data DIR)")
+    if out_dir is None:
+        from analysis.sentiment import MODEL_PATH
+
+        out_dir = MODEL_PATH.parent
+    try:
+        figures = train(data_dir, out_dir, seed=seed, snownlp=not no_snownlp)
+    except TrainingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+@click.command(
+    "evaluate",
+    context_settings=CONTEXT,
+    short_help="Score a model on a labeled CSV or JSONL file.",
+    epilog="Example:\n\n\b\n    lendwatch evaluate --task sentiment ../shared/data/sentiment/finnsp_test.csv",
+)
+@click.option("--task", type=click.Choice(["sentiment", "topics"]), default="sentiment", show_default=True,
+              help="Which model to evaluate.")
+@click.argument("file", type=click.Path(path_type=Path))
+def evaluate(task: str, file: Path) -> None:
+    """Score a model on a labeled CSV or JSONL file and print its figures.
+
+    sentiment: CSV with text,label,label3 or JSONL with text,sentiment; prints
+    accuracy, macro-F1 (three-class when the file has three classes), negative-vs-not
+    macro-F1 and ROC-AUC of p_negative.
+    """
+    from analysis import evaluate as ev
+
+    if not file.is_file():
+        raise click.UsageError(f"no such file: {file}")
+    if task == "sentiment":
+        func = ev.evaluate_sentiment
+    else:
+        func = getattr(ev, "evaluate_topics", None)
+        if func is None:
+            raise click.UsageError("topic evaluation is not available (analysis.evaluate.evaluate_topics missing)")
+    try:
+        figures = func(file)
+    except ev.EvaluationError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+COMMANDS = [train_sentiment, evaluate]
