@@ -29,6 +29,7 @@ class SkipKnownMiddleware:
 
     def spider_opened(self, spider):
         self.known = store.known_page_urls(store.connect(self.db_url))
+        spider.known_urls = self.known
 
     def process_request(self, request):
         callback = getattr(request.callback, "__name__", None)

@@ -5,24 +5,33 @@ from scrapy.exceptions import DropItem, NotConfigured
 from lendwatch import store
 
 
+def spider_too_old(crawler, published) -> bool:
+    spider = crawler.spider
+    return bool(spider is not None and hasattr(spider, "too_old") and spider.too_old(published))
+
+
 class StorePipeline:
     """Stores pages and articles; counts outcomes in the crawl stats (``lendwatch/<outcome>``)."""
 
-    def __init__(self, db_url: str, run_id: int | None, stats):
+    def __init__(self, crawler, db_url: str, run_id: int | None):
+        self.crawler = crawler
         self.engine = store.connect(db_url)
         self.run_id = run_id
-        self.stats = stats
+        self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler):
         db_url = crawler.settings.get("LENDWATCH_DB")
         if not db_url:
             raise NotConfigured("LENDWATCH_DB is not set")
-        return cls(db_url, crawler.settings.getint("LENDWATCH_RUN_ID") or None, crawler.stats)
+        return cls(crawler, db_url, crawler.settings.getint("LENDWATCH_RUN_ID") or None)
 
     def process_item(self, item):
         if item.article is not None and not item.article.text.strip():
             item.article, item.drop_reason = None, item.drop_reason or "empty-text"
+        if item.article is not None and spider_too_old(self.crawler, item.article.published_at):
+            self.stats.inc_value("lendwatch/dropped/before-since")
+            raise DropItem(f"{item.page.url}: published before --since")
         outcome = store.save_page(self.engine, item.page, item.article, self.run_id)
         if item.article is None:
             reason = item.drop_reason or "no-article"

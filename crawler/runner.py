@@ -8,6 +8,7 @@ Scrapy's reactor cannot be restarted, so a process runs one crawl.
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -99,9 +100,12 @@ class Progress:
             self.stream.write("\n")
 
 
-def crawl(db_url: str, sources: SourcesFile, quiet: bool = False,
-          overrides: dict | None = None) -> tuple[int, dict[str, SourceCounts]]:
-    """Crawl every source of ``sources``; returns the run id and the counts per source."""
+def crawl(db_url: str, sources: SourcesFile, quiet: bool = False, overrides: dict | None = None,
+          since: datetime | None = None) -> tuple[int, dict[str, SourceCounts]]:
+    """Crawl every source of ``sources``; returns the run id and the counts per source.
+
+    ``since`` drops articles published before it and stops paging lists that reach it.
+    """
     engine = store.connect(db_url)
     store.save_sources(engine, [s.model_dump() for s in sources.sources])
     names = [s.name for s in sources.sources]
@@ -118,7 +122,7 @@ def crawl(db_url: str, sources: SourcesFile, quiet: bool = False,
         crawler = process.create_crawler(spiders()[source.kind])
         crawler.signals.connect(closed, signal=signals.spider_closed)
         crawlers.append(crawler)
-        process.crawl(crawler, source=source.model_dump())
+        process.crawl(crawler, source=source.model_dump(), since=since)
     progress = None
     if not quiet:
         from twisted.internet import reactor, task

@@ -1,15 +1,21 @@
-"""What every lendwatch spider shares: its source config, the article callback, error counting."""
+"""What every lendwatch spider shares: its source config, the article callback, error counting,
+and the incremental checks (already stored, older than ``--since``).
+
+Source-specific spiders parse their own pages or JSON and call :meth:`SourceSpider.article_item`;
+pages without a source-specific parser go through :meth:`SourceSpider.parse_article` (the generic
+extractor). Spiders only parse: no database calls, no analysis.
+"""
 
 from datetime import datetime
 
-from scrapy import Spider
+from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
 from crawler.items import PageItem
 from crawler.urls import canonical_url
-from lendwatch.records import ArticleRecord, PageRecord
+from lendwatch.records import SHANGHAI, ArticleRecord, PageRecord
 
 
 def original_url(response) -> str:
@@ -32,15 +38,50 @@ class SourceSpider(Spider):
     """A spider for one configured source; ``source`` is its validated config as a dict.
 
     Every request it makes carries ``on_error``, so each page that finally fails
-    is counted once, by reason, in ``lendwatch/errors/<reason>``.
+    is counted once, by reason, in ``lendwatch/errors/<reason>``. ``known_urls``
+    (canonical URLs already stored) is filled when the spider opens.
     """
 
     name = "lendwatch"
 
-    def __init__(self, source: dict, **kwargs):
+    def __init__(self, source: dict, since: datetime | None = None, **kwargs):
         super().__init__(name=source["name"], **kwargs)
         self.source = source
+        self.since = since.replace(tzinfo=since.tzinfo or SHANGHAI) if since else None
         self.start_urls = [source["url"]] if source.get("url") else list(source.get("urls") or [])
+        self.known_urls: set[str] = set()
+
+    # --- incremental checks ------------------------------------------------
+
+    def is_known(self, url: str) -> bool:
+        """True when the article at ``url`` is already stored."""
+        return canonical_url(url) in self.known_urls
+
+    def too_old(self, published: datetime | None) -> bool:
+        """True when ``published`` is before ``--since`` (undated items are never too old)."""
+        if self.since is None or published is None:
+            return False
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=SHANGHAI)
+        return published < self.since
+
+    def keep_paging(self, items: list[tuple[str, datetime | None]]) -> bool:
+        """Whether to fetch the next list page after one holding ``(url, published)`` items.
+
+        Stops once a page holds only stored or too-old items (lists are newest first).
+        """
+        if not items:
+            return False
+        fresh = [url for url, published in items if not self.is_known(url) and not self.too_old(published)]
+        if not fresh:
+            self.crawler.stats.inc_value("lendwatch/lists_stopped_known")
+        return bool(fresh)
+
+    # --- requests and items -------------------------------------------------
+
+    def article_request(self, url: str, callback=None, **kwargs) -> Request:
+        """A request for one article page (skipped by the middleware when already stored)."""
+        return Request(url, callback=callback or self.parse_article, errback=self.on_error, **kwargs)
 
     def on_error(self, failure):
         if failure.check(HttpError):
@@ -53,21 +94,45 @@ class SourceSpider(Spider):
         self.logger.warning("failed %s: %s", url, reason)
         self.crawler.stats.inc_value(f"lendwatch/errors/{reason}")
 
+    def page_record(self, response) -> PageRecord:
+        """The raw page, keyed by the canonical form of the URL asked for."""
+        return PageRecord(url=response.url, canonical_url=canonical_url(original_url(response)),
+                          source=self.name, status=response.status, body=response.body,
+                          content_type=header(response, "Content-Type"))
+
+    def article_item(self, response, *, text: str, title: str | None, published_at: datetime | None,
+                     author: str | None = None, extra: dict | None = None,
+                     version: str = EXTRACTION_VERSION, url: str | None = None) -> PageItem:
+        """An item for an article parsed by a source-specific parser.
+
+        ``url`` names the article when it differs from the response (e.g. a JSON API
+        whose human page is elsewhere); the raw response is stored under that key.
+        """
+        page = self.page_record(response)
+        if url:
+            page.canonical_url = canonical_url(url)
+        return PageItem(page=page, article=ArticleRecord(
+            canonical_url=page.canonical_url, url=url or response.url, source=self.name, text=text,
+            title=title, published_at=published_at, author=author, extra=extra or {},
+            extraction_version=version))
+
+    def dropped_item(self, response, reason: str) -> PageItem:
+        """An item for a page that held no article (stored raw, counted by reason)."""
+        self.logger.info("dropped %s: %s", response.url, reason)
+        return PageItem(page=self.page_record(response), drop_reason=reason)
+
     def parse_article(self, response, fallback_title: str | None = None,
-                      fallback_date: datetime | None = None):
-        """Extract one article page; pages without an article are stored and counted as dropped."""
-        key = canonical_url(original_url(response))
-        content_type = header(response, "Content-Type")
-        page = PageRecord(url=response.url, canonical_url=key, source=self.name,
-                          status=response.status, body=response.body, content_type=content_type)
+                      fallback_date: datetime | None = None, extra: dict | None = None):
+        """Extract one article page with the generic extractor."""
+        page = self.page_record(response)
         try:
-            found = extract(response.body, url=response.url, declared_encoding=charset_of(content_type))
+            found = extract(response.body, url=response.url,
+                            declared_encoding=charset_of(page.content_type))
         except ExtractError as exc:
-            self.logger.info("dropped %s: %s", response.url, exc.reason)
-            yield PageItem(page=page, drop_reason=exc.reason)
+            yield self.dropped_item(response, exc.reason)
             return
         page.encoding = found.encoding
         yield PageItem(page=page, article=ArticleRecord(
-            canonical_url=key, url=response.url, source=self.name, text=found.text,
+            canonical_url=page.canonical_url, url=response.url, source=self.name, text=found.text,
             title=found.title or fallback_title, published_at=found.published_at or fallback_date,
-            author=found.author, extraction_version=EXTRACTION_VERSION))
+            author=found.author, extra=extra or {}, extraction_version=EXTRACTION_VERSION))

@@ -42,10 +42,10 @@ class ListingSpider(SourceSpider):
     def parse_list(self, response):
         self.pages_seen += 1
         links = [response.urljoin(h) for h in response.css("a::attr(href)").getall()]
-        for link in dict.fromkeys(links):
-            if self.allow.search(link):
-                yield Request(link, callback=self.parse_article, errback=self.on_error)
-        if self.pages_seen >= self.max_pages:
+        articles = [link for link in dict.fromkeys(links) if self.allow.search(link)]
+        for link in articles:
+            yield self.article_request(link)
+        if self.pages_seen >= self.max_pages or not self.keep_paging([(a, None) for a in articles]):
             return
         for link in self._next_links(response):
             if not self.allow.search(link):

@@ -31,7 +31,10 @@ class RssSpider(SourceSpider):
             link = entry.get("link")
             if not link or (allow and not allow.search(response.urljoin(link))):
                 continue
-            yield response.follow(link, callback=self.parse_article, errback=self.on_error, cb_kwargs={
+            if self.too_old(_entry_date(entry)):
+                self.crawler.stats.inc_value("lendwatch/dropped/before-since")
+                continue
+            yield self.article_request(response.urljoin(link), cb_kwargs={
                 "fallback_title": entry.get("title"), "fallback_date": _entry_date(entry)})
 
 

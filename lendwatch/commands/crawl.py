@@ -13,10 +13,12 @@ from lendwatch.config import load_sources
 @click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Sources file (TOML) replacing the shipped default.")
 @click.option("--only", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Skip articles published before this day (YYYY-MM-DD, Asia/Shanghai).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @db_option
 @click.pass_context
-def crawl(ctx, sources_file, only, quiet, db):
+def crawl(ctx, sources_file, only, since, quiet, db):
     """Crawl the configured sources; store every page and article.
 
     Prints a per-source summary: pages fetched, articles new and updated,
@@ -25,13 +27,13 @@ def crawl(ctx, sources_file, only, quiet, db):
 
     \b
     Example:
-      lendwatch crawl --sources my-sources.toml --only chinanews --db data/lendwatch.db
+      lendwatch crawl --sources my-sources.toml --only chinanews --since 2024-09-01
     """
     from crawler.runner import crawl as run_crawl, format_summary
 
     config = load_sources(sources_file, list(only))
     store.connect(db)  # a bad database fails here, before any request
-    _, results = run_crawl(store.resolve_url(db), config, quiet=quiet)
+    _, results = run_crawl(store.resolve_url(db), config, quiet=quiet, since=since)
     click.echo(format_summary(results))
     if any(c.errors for c in results.values()):
         ctx.exit(1)
