@@ -31,6 +31,8 @@ class SourceCounts:
     skipped_known: int = 0
     dropped: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
+    retried: dict = field(default_factory=dict)
+    backoff_seconds: float = 0.0
 
     @classmethod
     def from_stats(cls, stats: dict) -> "SourceCounts":
@@ -42,8 +44,11 @@ class SourceCounts:
                 counts.dropped[key.rsplit("/", 1)[1]] = value
             elif key.startswith("lendwatch/errors/"):
                 counts.errors[key.rsplit("/", 1)[1]] = value
+            elif key.startswith("lendwatch/retried/"):
+                counts.retried[key.rsplit("/", 1)[1]] = value
             elif key.startswith("spider_exceptions/"):
                 counts.errors[f"parse-{key.rsplit('/', 1)[1]}"] = value
+        counts.backoff_seconds = round(stats.get("lendwatch/backoff_seconds", 0.0), 1)
         if stats.get("robotstxt/forbidden"):
             counts.dropped["robots.txt"] = stats["robotstxt/forbidden"]
         return counts
@@ -79,8 +84,8 @@ class Progress:
         self.tty = stream.isatty()
         self.last = 0.0
 
-    def tick(self):
-        if not self.tty and time.monotonic() - self.last < 10:
+    def tick(self, force: bool = False):
+        if not (self.tty or force) and time.monotonic() - self.last < 10:
             return
         self.last = time.monotonic()
         parts = []
@@ -96,6 +101,8 @@ class Progress:
         self.stream.flush()
 
     def end(self):
+        """The final counts, then a new line on a TTY."""
+        self.tick(force=True)
         if self.tty:
             self.stream.write("\n")
 
@@ -146,6 +153,8 @@ def format_summary(results: dict[str, SourceCounts]) -> str:
     for name, c in results.items():
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(c.dropped.items())) or "-"
         errors = ", ".join(f"{k} {v}" for k, v in sorted(c.errors.items())) or "-"
+        retried = ", ".join(f"{k} {v}" for k, v in sorted(c.retried.items()))
         lines.append(f"{name:<20} {c.fetched:>7} {c.new:>5} {c.updated:>7} "
-                     f"{c.skipped_known + c.unchanged:>6}  {dropped} / {errors}")
+                     f"{c.skipped_known + c.unchanged:>6}  {dropped} / {errors}"
+                     + (f"  (retried {retried}; waited {c.backoff_seconds:g} s)" if retried else ""))
     return "\n".join(lines)

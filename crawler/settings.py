@@ -26,9 +26,21 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry, doubled for each next one
+RETRY_BACKOFF_MAX = 60.0  # longest wait; a Retry-After asking for more gives the page up
+
+# Breadth-first: a list page's articles are fetched before the pages it links to, so the
+# scheduler holds about one list page of requests, not the whole site (flat memory).
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# Items are stored synchronously: many parallel item tasks per response only cost time.
+CONCURRENT_ITEMS = 16
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SkipKnownMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,

@@ -186,6 +186,9 @@ def load_sources(path: Path | str | None = None, only: list[str] | None = None) 
         kinds = ", ".join(kind_of(m) for m in source_models())
         lines = [_describe(err, data, kinds) for err in exc.errors()]
         raise ConfigError(f"{path}: " + "; ".join(lines)) from exc
+    for source in parsed.sources:  # keyword-driven kinds default to the file's keywords
+        if "keywords" in type(source).model_fields and source.keywords is None:
+            source.keywords = list(parsed.keywords)
     names = [s.name for s in parsed.sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

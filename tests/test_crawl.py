@@ -30,10 +30,53 @@ def article_hits(site) -> dict[str, int]:
     return {p: n for p, n in site.hits.items() if ARTICLE_PATH.match(p)}
 
 
+GENERIC_SOURCES = """
+[crawl]
+delay = 0
+concurrency = 8
+autothrottle = false
+
+[[sources]]
+name = "sample-chinanews"
+kind = "rss"
+urls = ["{base}/chinanews/rss/finance.xml", "{base}/chinanews/rss/society.xml"]
+
+[[sources]]
+name = "sample-people"
+kind = "listing"
+url = "{base}/people/GB/1004/index.html"
+allow = '/people/n1/\\d{{4}}/\\d{{4}}/c\\d+-\\d+\\.html$'
+next = "a.next"
+max_pages = 50
+
+[[sources]]
+name = "sample-gov"
+kind = "sitemap"
+url = "{base}/gov/sitemap.xml"
+allow = "/gov/zwgk/"
+
+[[sources]]
+name = "sample-farm"
+kind = "listing"
+url = "{base}/farm/list_1.html"
+allow = '/farm/article/\\d+\\.html$'
+next = 'list_\\d+\\.html$'
+max_pages = 50
+"""
+
+
 @pytest.fixture
-def crawled(tmp_path, sample_site, sample_sources):
+def generic_sources(tmp_path, sample_site):
+    """The generic kinds (rss, listing, sitemap) pointed at the plain news sites of the sample site."""
+    path = tmp_path / "generic.toml"
+    path.write_text(GENERIC_SOURCES.format(base=sample_site.base_url), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def crawled(tmp_path, sample_site, generic_sources):
     db = tmp_path / "crawl.db"
-    result = run_cli("crawl", "--sources", sample_sources, "--db", db, "--quiet")
+    result = run_cli("crawl", "--sources", generic_sources, "--db", db, "--quiet")
     return db, result
 
 
@@ -81,10 +124,10 @@ def test_gbk_pages_with_and_without_declaration(crawled, sample_site):
     assert encodings <= {"gb18030", "gbk"}
 
 
-def test_recrawl_fetches_no_article_page_and_stores_nothing_twice(crawled, sample_site, sample_sources):
+def test_recrawl_fetches_no_article_page_and_stores_nothing_twice(crawled, sample_site, generic_sources):
     db, _ = crawled
     before = dict(article_hits(sample_site))
-    result = run_cli("crawl", "--sources", sample_sources, "--db", db, "--quiet")
+    result = run_cli("crawl", "--sources", generic_sources, "--db", db, "--quiet")
     assert "new" in result.stdout
     after = article_hits(sample_site)
     # only the dead link (never stored) is asked for again

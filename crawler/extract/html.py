@@ -205,3 +205,16 @@ def body_paragraphs(chosen: list, segs: list[Segment], options: ExtractOptions) 
             continue
         lines.append(seg.text)
     return lines
+
+
+def block_lines(root) -> list[str]:
+    """Readable lines of ``root``: one per block, one per table row with cells joined by `` | ``.
+
+    Inline elements (Word's spans) join without a break. Rewrites the rows of ``root`` in place.
+    """
+    for row in list(root.iter("tr")):
+        cells = [" ".join(s.text for s in segments(cell)) for cell in row.xpath("./td|./th")]
+        tail = row.tail
+        row.clear()
+        row.tag, row.text, row.tail = "p", " | ".join(c for c in cells if c), tail
+    return [s.text for s in segments(root)]

@@ -26,10 +26,13 @@ class SampleSite(ThreadingHTTPServer):
         self.hits: dict[str, int] = {}
         self.user_agents: set[str] = set()
         self.lock = threading.Lock()
+        self._thread: threading.Thread | None = None
 
     def start(self) -> "SampleSite":
-        """Serve in a background thread."""
-        threading.Thread(target=self.serve_forever, name="sample-site", daemon=True).start()
+        """Serve in a background thread (once; starting again does nothing)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self.serve_forever, name="sample-site", daemon=True)
+            self._thread.start()
         return self
 
     def stop(self) -> None:

@@ -1,8 +1,11 @@
 """The sample site's pages: four replicas built from the sample articles.
 
-- ``chinanews``: RSS feeds (finance, society; they overlap) and UTF-8 article pages.
-- ``people``: paginated GBK list pages (the last links back to the first) and GBK
-  article pages, some with a charset declaration and some without.
+- ``chinanews``: RSS feeds (finance, society; they overlap), scroll list pages
+  (``.dd_bt a``) and UTF-8 article pages in the site's three templates (new, old,
+  legacy: see :func:`chinanews_template`).
+- ``people``: a GBK channel page (``/people/GB/1004/``, also ``index.html``) paginated
+  (the last page links back to the first), a GBK RSS feed, and GBK article pages, some
+  with a charset declaration and some without.
 - ``gov``: a sitemap index, monthly sitemaps and formal notices.
 - ``farm``: a content farm in Traditional characters with boilerplate, paginated.
 
@@ -24,6 +27,12 @@ SITE_NAMES = {"chinanews": "示例新闻网", "people": "示例人民网", "gov"
 PER_PAGE = 10
 SOCIETY_TOPICS = {"violent_collection", "enforcement", "borrower_wellbeing", "complaints"}
 FLAKY_NUMBER = 3  # this article answers 500 to its first request
+PEOPLE_RSS_ITEMS = 15  # the people feed holds the newest articles only
+
+
+def chinanews_template(a: SampleArticle) -> str:
+    """Which chinanews template serves ``a``: ``old`` or ``legacy`` for some numbers, else ``new``."""
+    return {1: "old", 2: "legacy"}.get(a.number % 5, "new")
 
 
 def article_path(a: SampleArticle) -> str:
@@ -49,7 +58,7 @@ def _html(text: str, encoding: str = "utf-8", declare: bool = True) -> Page:
 
 
 def _lists(env, site: str, heading: str, articles, path_of, loop_back: bool,
-           extra_links=()) -> dict[str, Page]:
+           extra_links=(), template: str = "list.html") -> dict[str, Page]:
     """Paginated list pages; ``path_of(n)`` names page n (1-based)."""
     pages = {}
     chunks = [articles[i:i + PER_PAGE] for i in range(0, len(articles), PER_PAGE)] or [[]]
@@ -60,7 +69,7 @@ def _lists(env, site: str, heading: str, articles, path_of, loop_back: bool,
             items += list(extra_links)
         last = n == len(chunks)
         next_url = path_of(1) if last and loop_back else (None if last else path_of(n + 1))
-        html = env.get_template("list.html").render(
+        html = env.get_template(template).render(
             site=site, site_name=SITE_NAMES[site], banner=BANNER, heading=heading, items=items,
             prev_url=path_of(n - 1) if n > 1 else None, next_url=next_url,
             charset="gbk" if site == "people" else "utf-8")
@@ -77,16 +86,19 @@ def build(base: str) -> dict[str, Page]:
                for s in SITE_NAMES}
     pages: dict[str, Page] = {}
     for site, group in by_site.items():
-        template = env.get_template(f"{site}.html")
         for i, a in enumerate(group):
             related = [{"url": article_path(r), "title": r.title} for r in group[i + 1:i + 6]]
             common = dict(a=a, site=site, site_name=SITE_NAMES[site], banner=BANNER, related=related)
             if site == "people":
                 declare = a.number % 3 != 0  # every third GBK page carries no declaration at all
-                html = template.render(charset="gb2312" if declare else None, **common)
+                html = env.get_template("people.html").render(
+                    charset="gb2312" if declare else None, **common)
                 pages[article_path(a)] = _html(html, "gbk", declare=False)
             else:
-                pages[article_path(a)] = _html(template.render(charset="utf-8", **common))
+                name = site if site != "chinanews" or chinanews_template(a) == "new" \
+                    else f"chinanews_{chinanews_template(a)}"
+                pages[article_path(a)] = _html(env.get_template(f"{name}.html").render(
+                    charset="utf-8", **common))
 
     def feed(items, title):
         rows = [{"title": a.title, "link": f"{base}{article_path(a)}?utm_source=rss&utm_medium=feed",
@@ -100,11 +112,20 @@ def build(base: str) -> dict[str, Page]:
     pages["/chinanews/rss/society.xml"] = feed(
         [a for a in news if SOCIETY_TOPICS & set(a.topics)], "示例新闻网-社会新闻")
 
+    pages.update(_lists(env, "chinanews", "滚动新闻", news, lambda n: f"/chinanews/scroll-news/news{n}.html",
+                        loop_back=False, template="chinanews_scroll.html"))
+
     broken = [{"url": "/private/draft.html", "title": "内部稿件（robots.txt 禁止抓取）", "date": ""},
               {"url": "/people/n1/2024/0931/c1004-49999999.html", "title": "已删除的稿件", "date": ""}]
     pages.update(_lists(env, "people", "观点频道", by_site["people"],
                         lambda n: "/people/GB/1004/index.html" if n == 1 else f"/people/GB/1004/index{n}.html",
-                        loop_back=True, extra_links=broken))
+                        loop_back=True, extra_links=broken, template="people_list.html"))
+    pages["/people/GB/1004/"] = pages["/people/GB/1004/index.html"]  # the channel's real URL shape
+    rows = [{"title": a.title, "link": f"{base}{article_path(a)}", "summary": a.paragraphs[0][:120],
+             "pubdate": format_datetime(a.published)} for a in by_site["people"][:PEOPLE_RSS_ITEMS]]
+    xml = env.get_template("people_rss.xml").render(title="示例人民网-财经频道", base=base, banner=BANNER,
+                                                    items=rows)
+    pages["/people/rss/finance.xml"] = Page(200, "text/xml", xml.encode("gbk"))
     emptied = [{"url": "/farm/article/000000.html", "title": "文章已刪除", "date": ""}]
     pages.update(_lists(env, "farm", "網貸資訊", by_site["farm"], lambda n: f"/farm/list_{n}.html",
                         loop_back=False, extra_links=emptied))

@@ -1,0 +1,125 @@
+"""Kind ``baidu_news``: Baidu News search result pages, one search per keyword.
+
+Results link through ``baidu.com/link?url=…`` redirects, resolved here by hand so that an
+article already stored (by its final canonical URL) is never fetched again; the article itself
+goes through the generic extractor. The 百度安全验证 captcha page is counted
+(``lendwatch/dropped/captcha``), never stored, and its search retried once with fresh cookies.
+"""
+
+import asyncio
+import re
+from urllib.parse import urlencode, urljoin
+
+from scrapy import Request
+
+from crawler.extract import parse_date
+from crawler.spiders.base import SourceSpider
+from crawler.urls import canonical_url
+
+RESULTS = "div.result-op.c-container, div.result, div.c-container"
+_CLOCK = r"(?:\s*\d{1,2}:\d{2})?"
+TIME_TEXT = re.compile(rf"\d+\s*(?:分钟|小时|天)前|(?:昨天|前天){_CLOCK}|(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日{_CLOCK}"
+                       rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}{_CLOCK}")
+CAPTCHA_MARKS = ("百度安全验证", "请输入验证码", "wappass.baidu.com/static/captcha")
+REFRESH_URL = re.compile(r"""(?:URL=|location\.(?:replace|href)\s*\(?\s*=?\s*)['"]?([^'")\s>]+)""", re.I)
+REDIRECTS = [301, 302, 303, 307, 308]
+
+
+def is_captcha(response) -> bool:
+    head = response.text[:5000] if hasattr(response, "text") else ""
+    return "wappass.baidu.com" in response.url or any(mark in head for mark in CAPTCHA_MARKS)
+
+
+def result_fields(result) -> dict:
+    """Title, link, source and time of one result, by structure and text (class names change).
+
+    The time is the first short text matching ``TIME_TEXT`` (the old layout puts the source
+    before it in the same text); the source is otherwise the first short text.
+    """
+    link = result.css("h3 a")
+    source = when = None
+    for text in (t.strip() for t in result.xpath(".//text()[not(ancestor::h3)]").getall()):
+        found = TIME_TEXT.search(text) if len(text) <= 40 else None
+        if found and when is None:
+            when = found.group(0)
+            source = source or text[:found.start()].strip() or None
+        elif source is None and 1 < len(text) <= 20:
+            source = text
+    return {"title": re.sub(r"\s+", " ", "".join(link.xpath(".//text()").getall())).strip() or None,
+            "href": link.attrib.get("href"), "source": source, "time": when}
+
+
+class BaiduNewsSpider(SourceSpider):
+    """Pages each keyword's results up to ``max_pages``; dedupes by the final canonical URL."""
+
+    def __init__(self, source: dict, **kwargs):
+        super().__init__(source, **kwargs)
+        self.referer = urljoin(source["url"], "/")
+        self.seen: set[str] = set()
+
+    async def start(self):
+        for keyword in self.source.get("keywords") or []:
+            yield self.search_request(keyword, 1)
+
+    def search_request(self, keyword: str, page: int, retry: int = 0) -> Request:
+        query = {"tn": "news", "rtt": self.source.get("rtt", 4), "bsst": 1, "cl": 2, "wd": keyword,
+                 "pn": (page - 1) * 10, "rn": 10, "ie": "utf-8"}
+        meta = {"cookiejar": f"retry-{retry}"} if retry else {}
+        return Request(f"{self.source['url']}?{urlencode(query)}", callback=self.parse_results,
+                       errback=self.on_error, headers={"Referer": self.referer}, meta=meta,
+                       dont_filter=bool(retry), cb_kwargs={"keyword": keyword, "page": page, "retry": retry})
+
+    async def parse_results(self, response, keyword: str, page: int, retry: int):
+        if is_captcha(response):
+            self.logger.warning("captcha page for %r (page %d) at %s", keyword, page, response.url)
+            self.crawler.stats.inc_value("lendwatch/dropped/captcha")
+            if retry == 0:
+                await asyncio.sleep(float(self.source.get("captcha_pause", 0)))
+                yield self.search_request(keyword, page, retry=1)
+            return
+        found = [result_fields(r) for r in response.css(RESULTS)]
+        found = [f for f in found if f["href"]]
+        if not found:
+            self.logger.warning("no results for %r (page %d) at %s", keyword, page, response.url)
+        listed = []
+        for fields in found:
+            published = parse_date(fields["time"]) if fields["time"] else None
+            listed.append((response.urljoin(fields["href"]), published))
+            if self.too_old(published):
+                self.crawler.stats.inc_value("lendwatch/dropped/before-since")
+                continue
+            yield Request(response.urljoin(fields["href"]), callback=self.parse_link, errback=self.on_error,
+                          headers={"Referer": response.url},
+                          meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECTS},
+                          cb_kwargs={"keyword": keyword, "title": fields["title"], "published": published,
+                                     "outlet": fields["source"]})
+        more = response.xpath("//a[contains(., '下一页')]")
+        if more and page < self.source.get("max_pages", 5) and self.keep_paging(listed):
+            yield self.search_request(keyword, page + 1)
+
+    def parse_link(self, response, keyword: str, title, published, outlet):
+        """A ``link?url=`` answer: a 30x redirect, or a page that refreshes to the article."""
+        if response.status in REDIRECTS:
+            target = response.headers.get("Location", b"").decode("latin-1")
+        else:
+            found = REFRESH_URL.search(response.text[:5000]) if hasattr(response, "text") else None
+            target = found.group(1) if found else ""
+        if not target:
+            self.logger.warning("link %s led nowhere", response.url)
+            self.crawler.stats.inc_value("lendwatch/errors/bad-redirect")
+            return
+        target = response.urljoin(target)
+        key = canonical_url(target)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        if self.is_known(target):
+            self.crawler.stats.inc_value("lendwatch/skipped_known")
+            return
+        extra = {"keywords": [keyword], "via": "baidu_news", **({"outlet": outlet} if outlet else {})}
+        yield self.article_request(target, cb_kwargs={
+            "fallback_title": title, "fallback_date": published, "extra": extra})
+
+
+KIND = "baidu_news"
+SPIDER = BaiduNewsSpider

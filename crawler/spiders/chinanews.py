@@ -1,0 +1,110 @@
+"""Kind ``chinanews``: 中国新闻网 RSS feeds and scroll list pages; article pages parsed by template.
+
+Three detail templates: new (``div.content_desc``, meta in ``.left p``), old (``div.left_zw``,
+meta in ``div.left-t``) and legacy (``div.t3``, meta found in the page text). A page matching
+none goes to the generic extractor (counted in ``lendwatch/fallback/generic``). The template
+is stored in the extraction version (``chinanews-1/old``).
+"""
+
+import re
+
+from scrapy import Request
+
+from crawler.extract import decode_html, parse_date
+from crawler.extract.html import collapse, parse
+from crawler.spiders.base import charset_of, header
+from crawler.spiders.rss import RssSpider
+from crawler.urls import canonical_url
+
+VERSION = "chinanews-1"
+DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
+OUTLET = re.compile(r"来源[：:]\s*([^\s　|]+)")
+NOT_TEXT = ".adInContent, .left_name, #function_code_page, script, style"
+# template: (body selector, meta selector or None for the whole page)
+TEMPLATES = {"new": ("div.content_desc", ".left p"), "old": ("div.left_zw", "div.left-t"),
+             "legacy": ("div.t3", None)}
+
+
+def paragraphs(body) -> list[str]:
+    """The text of ``body`` a paragraph a line: its ``<p>`` elements, or its text split at ``<br>``."""
+    for junk in body.cssselect(NOT_TEXT):
+        junk.drop_tree()
+    if body.cssselect("p"):
+        lines = [p.text_content() for p in body.cssselect("p")]
+    else:
+        for br in body.iter("br"):
+            br.tail = "\n" + (br.tail or "")
+        lines = body.text_content().split("\n")
+    return [line for line in map(collapse, lines) if line]
+
+
+def parse_detail(root) -> tuple[str, dict] | None:
+    """``(template, fields)`` for a chinanews article page, or None when no template matches."""
+    for template, (body_css, meta_css) in TEMPLATES.items():
+        bodies = root.cssselect(body_css)
+        if not bodies:
+            continue
+        metas = root.cssselect(meta_css) if meta_css else []
+        meta = collapse(metas[0].text_content()) if metas else collapse(root.text_content())
+        source = root.cssselect("a.source")
+        outlet = collapse(source[0].text_content()) if template == "new" and source else None
+        if not outlet and (found := OUTLET.search(meta)):
+            outlet = found.group(1)
+        date = DATE.search(meta)
+        heading = root.cssselect("h1") or root.cssselect("title")
+        return template, {"title": collapse(heading[0].text_content()) if heading else None,
+                          "published_at": parse_date(date.group(0)) if date else None,
+                          "author": outlet, "text": "\n".join(paragraphs(bodies[0]))}
+    return None
+
+
+class ChinanewsSpider(RssSpider):
+    """RSS feeds (``urls``) and scroll list pages (``scroll``: ``news1.html``, then ``news2.html``
+    … while the page links to it)."""
+
+    def __init__(self, source: dict, **kwargs):
+        super().__init__(source, **kwargs)
+        self.max_pages = int(source.get("max_pages", 5))
+
+    async def start(self):
+        async for request in super().start():
+            yield request
+        for url in self.source.get("scroll") or []:
+            yield Request(url, callback=self.parse_scroll, errback=self.on_error, cb_kwargs={"page": 1})
+
+    def article_request(self, url: str, callback=None, **kwargs) -> Request:
+        """Ask for the canonical URL, so a feed link and a list link to one article are one request."""
+        return super().article_request(canonical_url(url), callback, **kwargs)
+
+    def parse_scroll(self, response, page: int):
+        links = list(dict.fromkeys(response.urljoin(h) for h in response.css(".dd_bt a::attr(href)").getall()))
+        if not links:
+            self.logger.warning("scroll page %s has no .dd_bt links", response.url)
+            self.crawler.stats.inc_value("lendwatch/errors/bad-list")
+            return
+        for link in links:
+            yield self.article_request(link)
+        next_url = re.sub(r"news(\d+)\.html", lambda m: f"news{int(m.group(1)) + 1}.html", response.url)
+        linked = next_url in {response.urljoin(h) for h in response.css("a::attr(href)").getall()}
+        if linked and page < self.max_pages and self.keep_paging([(u, None) for u in links]):
+            yield Request(next_url, callback=self.parse_scroll, errback=self.on_error,
+                          cb_kwargs={"page": page + 1})
+
+    def parse_article(self, response, fallback_title=None, fallback_date=None, extra=None):
+        """One article page by its template; the generic extractor when none matches."""
+        text, encoding = decode_html(response.body, charset_of(header(response, "Content-Type")))
+        parsed = parse_detail(parse(text)) if text.strip() else None
+        if parsed is None or not parsed[1]["text"]:
+            self.crawler.stats.inc_value("lendwatch/fallback/generic")
+            yield from super().parse_article(response, fallback_title, fallback_date, extra)
+            return
+        template, fields = parsed
+        fields["title"] = fields["title"] or fallback_title
+        fields["published_at"] = fields["published_at"] or fallback_date
+        item = self.article_item(response, extra=extra, version=f"{VERSION}/{template}", **fields)
+        item.page.encoding = encoding
+        yield item
+
+
+KIND = "chinanews"
+SPIDER = ChinanewsSpider

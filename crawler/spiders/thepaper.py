@@ -1,0 +1,152 @@
+"""Kind ``thepaper``: 澎湃新闻 keyword search (``POST {url}/search/web/news``), then each
+article's ``script#__NEXT_DATA__`` JSON at ``{detail_url}/newsDetail_forward_{contId}``.
+
+Keywords are searched one after another, so an article found by several is fetched once and
+stored with all of them (``extra["keywords"]``). Videos and other ``contType != 0`` entries
+(``dropped/not-text``) and paywalled ones (``dropped/paywalled``) are skipped, counted once each.
+"""
+
+import json
+from datetime import datetime
+
+from lxml import html as lxml_html
+from scrapy.http import JsonRequest
+
+from crawler.extract import parse_date
+from crawler.extract.html import collapse
+from crawler.spiders.base import SourceSpider
+from lendwatch.records import SHANGHAI
+
+VERSION = "thepaper-1"
+
+
+def plain(text: str | None) -> str:
+    """A title without its ``<font>`` search highlight (or any other markup)."""
+    return collapse(lxml_html.fromstring(f"<div>{text}</div>").text_content()) if text else ""
+
+
+def paragraphs(content: str) -> list[str]:
+    """The text of a ``content`` HTML fragment, a paragraph a line."""
+    root = lxml_html.fromstring(f"<div>{content or ''}</div>")
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    blocks = root.cssselect("p") or [root]
+    return [line for block in blocks for line in map(collapse, block.text_content().split("\n")) if line]
+
+
+def skip_reason(entry: dict) -> str | None:
+    """Why a search entry or content detail is no article to store, or None."""
+    if str(entry.get("contType", 0)) != "0":
+        return "not-text"
+    if entry.get("isPaid"):
+        return "paywalled"
+    return None
+
+
+def from_ms(value) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, SHANGHAI)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+class ThepaperSpider(SourceSpider):
+    def __init__(self, source: dict, **kwargs):
+        super().__init__(source, **kwargs)
+        self.api = source["url"].rstrip("/")
+        self.detail_root = source.get("detail_url", "https://www.thepaper.cn").rstrip("/")
+        self.keywords = list(source.get("keywords") or [])
+        self.page_size = int(source.get("page_size", 20))
+        self.max_pages = int(source.get("max_pages", 5))
+        self.found: dict[str, list[str]] = {}  # contId -> keywords that found it
+        self.skipped: set[str] = set()
+
+    def detail_url(self, cont_id: str) -> str:
+        return f"{self.detail_root}/newsDetail_forward_{cont_id}"
+
+    async def start(self):
+        if not self.keywords:
+            self.logger.warning("source %s has no keywords to search", self.name)
+            self.crawler.stats.inc_value("lendwatch/errors/no-keywords")
+            return
+        yield self.search_request(0, 1)
+
+    def search_request(self, index: int, page: int) -> JsonRequest:
+        data = {"word": self.keywords[index], "orderType": 3, "pageNum": page, "pageSize": self.page_size,
+                "searchType": 1}
+        return JsonRequest(f"{self.api}/search/web/news", data=data, callback=self.parse_search,
+                           errback=self.search_failed, cb_kwargs={"index": index, "page": page})
+
+    def search_failed(self, failure):
+        """Count the failure, then go on with the next keyword."""
+        self.on_error(failure)
+        yield from self.next_search(failure.request.cb_kwargs["index"])
+
+    def next_search(self, index: int):
+        """The next keyword's first page; after the last keyword, the articles found."""
+        if index + 1 < len(self.keywords):
+            yield self.search_request(index + 1, 1)
+            return
+        for cont_id, keywords in self.found.items():
+            url = self.detail_url(cont_id)
+            if self.is_known(url):
+                self.crawler.stats.inc_value("lendwatch/skipped_known")
+                continue
+            yield self.article_request(url, callback=self.parse_detail, cb_kwargs={"keywords": keywords})
+
+    def skip(self, cont_id: str, reason: str) -> None:
+        """Count a search entry that is no article to fetch, once however many searches find it."""
+        if cont_id not in self.skipped:
+            self.skipped.add(cont_id)
+            self.crawler.stats.inc_value(f"lendwatch/dropped/{reason}")
+
+    def parse_search(self, response, index: int, page: int):
+        try:
+            data = json.loads(response.text)["data"]
+            entries = list(data["list"])
+        except (ValueError, KeyError, TypeError) as exc:
+            self.logger.warning("search %s page %d: unexpected answer (%r)", self.keywords[index], page, exc)
+            self.crawler.stats.inc_value("lendwatch/errors/bad-search")
+            yield from self.next_search(index)
+            return
+        articles = []  # (url, published) of the entries that are articles, for keep_paging
+        for entry in entries:
+            cont_id, published = str(entry.get("contId") or ""), from_ms(entry.get("pubTimeLong"))
+            reason = skip_reason(entry) if cont_id else "no-cont-id"
+            if not reason:
+                articles.append((self.detail_url(cont_id), published))
+                reason = "before-since" if self.too_old(published) else None
+            if reason:
+                self.skip(cont_id, reason)
+                continue
+            keywords = self.found.setdefault(cont_id, [])
+            if self.keywords[index] not in keywords:
+                keywords.append(self.keywords[index])
+        more = data.get("hasNext", len(entries) >= self.page_size) and page < self.max_pages
+        if more and (self.keep_paging(articles) if articles else entries):
+            yield self.search_request(index, page + 1)
+        else:
+            yield from self.next_search(index)
+
+    def parse_detail(self, response, keywords: list[str]):
+        script = response.css("script#__NEXT_DATA__::text").get()
+        try:
+            detail = json.loads(script)["props"]["pageProps"]["detailData"]["contentDetail"]
+        except (TypeError, ValueError, KeyError):
+            yield self.dropped_item(response, "no-next-data")
+            return
+        reason = skip_reason(detail)
+        if reason:
+            yield self.dropped_item(response, reason)
+            return
+        published = parse_date(detail.get("publishTime") or "") or from_ms(detail.get("pubTimeLong"))
+        extra = {"keywords": keywords, "tags": [t["tag"] for t in detail.get("tagList") or [] if t.get("tag")],
+                 "column": (detail.get("nodeInfo") or {}).get("name"),
+                 "outlet": detail.get("source") or "澎湃新闻"}
+        yield self.article_item(response, text="\n".join(paragraphs(detail.get("content"))),
+                                title=plain(detail.get("name")) or None, published_at=published,
+                                author=detail.get("author") or None, extra=extra, version=VERSION)
+
+
+KIND = "thepaper"
+SPIDER = ThepaperSpider

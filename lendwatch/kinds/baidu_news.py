@@ -1,0 +1,28 @@
+"""Kind ``baidu_news``: Baidu News search (www.baidu.com/s?tn=news), one search per keyword."""
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from lendwatch.config import SourceBase
+
+
+class Source(SourceBase):
+    """``keywords`` defaults to the file's keywords; ``rtt`` 4 sorts by time, 1 by relevance.
+
+    A captcha page (百度安全验证) is retried once with fresh cookies after ``captcha_pause`` seconds.
+    """
+
+    kind: Literal["baidu_news"]
+    url: str | None = "https://www.baidu.com/s"
+    keywords: list[str] | None = None
+    max_pages: int = Field(default=5, ge=1, le=76)
+    rtt: Literal[1, 4] = 4
+    captcha_pause: float = Field(default=20.0, ge=0, le=600)
+
+    @field_validator("urls")
+    @classmethod
+    def _one_endpoint(cls, value):
+        if value:
+            raise ValueError("a baidu_news source takes `url` (the search endpoint), not `urls`")
+        return value

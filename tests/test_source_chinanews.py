@@ -1,0 +1,127 @@
+"""Kind ``chinanews``: RSS feeds and scroll pages; new, old and legacy article templates."""
+
+import sqlite3
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from crawler.extract import EXTRACTION_VERSION
+from crawler.spiders.chinanews import ChinanewsSpider
+from crawler.urls import canonical_url
+from lendwatch.sandbox.articles import load
+from lendwatch.sandbox.site import BANNER, article_path, chinanews_template
+from tests.conftest import run_cli
+
+SAMPLES = [a for a in load() if a.site == "chinanews"]
+
+
+def sources_file(path, base, feeds=("finance", "society"), scroll=True):
+    urls = ", ".join(f'"{base}/chinanews/rss/{f}.xml"' for f in feeds)
+    path.write_text(f"""[crawl]
+delay = 0
+concurrency = 8
+autothrottle = false
+[[sources]]
+name = "cn"
+kind = "chinanews"
+urls = [{urls}]
+{f'scroll = ["{base}/chinanews/scroll-news/news1.html"]' if scroll else ""}
+max_pages = 10
+""", encoding="utf-8")
+    return path
+
+
+def article_hits(site) -> dict[str, int]:
+    return {p: n for p, n in site.hits.items() if p.startswith("/chinanews/cj/")}
+
+
+@pytest.fixture
+def crawled(tmp_path, sample_site):
+    sources = sources_file(tmp_path / "cn.toml", sample_site.base_url)
+    db = tmp_path / "cn.db"
+    result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("select url, title, published_at, author, text, extraction_version, canonical_url "
+                            "from articles").fetchall()
+    return sources, db, result, {r[0].replace(sample_site.base_url, ""): r for r in rows}
+
+
+def test_each_template_parsed_by_its_own_parser_with_exact_fields(crawled):
+    _, _, result, stored = crawled
+    assert result.returncode == 0, result.stderr
+    assert set(stored) == {article_path(a) for a in SAMPLES}  # feeds and scroll pages, stored once
+    assert {chinanews_template(a) for a in SAMPLES} == {"new", "old", "legacy"}
+    for sample in SAMPLES:
+        _, title, published_at, author, text, version, canonical = stored[article_path(sample)]
+        assert version == f"chinanews-1/{chinanews_template(sample)}"
+        assert (title, published_at, author) == (sample.title, sample.published.isoformat(), sample.outlet)
+        reporter = [f"（{sample.author}）"] if sample.author else []
+        assert text.split("\n") == list(sample.paragraphs) + reporter  # ads and editor line gone
+        assert BANNER not in text and not any(ad in text for ad in ("理财产品推荐", "示例理财频道", "示例网上营业厅"))
+        assert "utm_" not in canonical
+
+
+def test_scroll_pages_alone_find_every_article_and_stop_at_the_last(tmp_path, sample_site):
+    sources = sources_file(tmp_path / "scroll.toml", sample_site.base_url, feeds=("finance",), scroll=True)
+    sources.write_text(sources.read_text(encoding="utf-8").replace(
+        f'"{sample_site.base_url}/chinanews/rss/finance.xml"', f'"{sample_site.base_url}/chinanews/rss/none.xml"'),
+        encoding="utf-8")
+    db = tmp_path / "scroll.db"
+    result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
+    assert "http-404 1" in result.stdout  # the missing feed, not a sixth scroll page
+    assert "/chinanews/scroll-news/news6.html" not in sample_site.hits
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from articles").fetchone()[0] == len(SAMPLES)
+
+
+def test_recrawl_fetches_no_article_again(crawled, sample_site):
+    sources, db, _, _ = crawled
+    before = article_hits(sample_site)
+    assert set(before.values()) == {1}  # feed links (with utm_) and scroll links are one request
+    result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert article_hits(sample_site) == before
+    assert "/chinanews/scroll-news/news2.html" in sample_site.hits  # first crawl paged
+    assert sample_site.hits["/chinanews/scroll-news/news2.html"] == 1  # the re-crawl stopped at page 1
+
+
+# --- parse callbacks on responses built here ------------------------------------------------
+
+def spider() -> ChinanewsSpider:
+    return ChinanewsSpider.from_crawler(get_crawler(ChinanewsSpider), source={
+        "name": "cn", "urls": ["https://www.chinanews.com.cn/rss/finance.xml"]})
+
+
+def response(html: str) -> HtmlResponse:
+    url = "https://www.chinanews.com.cn/cj/2024/09-03/10281234.shtml"
+    return HtmlResponse(url, body=html.encode("utf-8"), encoding="utf-8", request=Request(url))
+
+
+BODY = "<p>网贷催收相关的一段正文，写得足够长，才像一篇真正的新闻稿件的正文段落，供测试使用。</p>" * 3
+
+
+def test_new_template_drops_the_ad_and_reads_meta():
+    s = spider()
+    item, = s.parse_article(response(
+        "<html><body><h1 class='content_left_title'>标题</h1>"
+        "<div class='left'><p>2024年09月03日 14:05　来源：<a class='source'>中国新闻网</a></p></div>"
+        f"<div class='content_desc'><p>第一段</p><div class='adInContent'>广告</div>{BODY}</div></body></html>"))
+    article = item.article
+    assert (article.title, article.author, article.extraction_version) == ("标题", "中国新闻网", "chinanews-1/new")
+    assert article.published_at.isoformat() == "2024-09-03T14:05:00+08:00"
+    assert article.text.split("\n")[0] == "第一段" and "广告" not in article.text
+
+
+def test_unknown_template_falls_back_to_the_generic_extractor_and_is_counted():
+    s = spider()
+    item, = s.parse_article(response(f"<html><head><title>别的模板</title></head><body><article>"
+                                     f"<h1>别的模板</h1>{BODY}</article></body></html>"))
+    assert item.article.extraction_version == EXTRACTION_VERSION and "网贷催收" in item.article.text
+    assert s.crawler.stats.get_value("lendwatch/fallback/generic") == 1
+
+
+def test_mobile_and_alias_urls_map_to_the_desktop_page():
+    desktop = "https://www.chinanews.com.cn/sh/2024/09-03/10281234.shtml"
+    assert canonical_url("https://m.chinanews.com/wap/detail/zw/sh/2024/09-03/10281234.shtml") == desktop
+    assert canonical_url("http://www.chinanews.com/sh/2024/09-03/10281234.shtml?utm_source=rss") == desktop
