@@ -71,7 +71,7 @@ def assign_stories(engine: Engine) -> int:
     with engine.connect() as conn:
         rows = conn.execute(select(n.c.article_id, a.c.published_at, n.c.minhash, n.c.story_id)
                             .select_from(n.join(a, a.c.id == n.c.article_id))
-                            .where(n.c.minhash.is_not(None)).order_by(a.c.published_at, n.c.article_id)
+                            .order_by(a.c.published_at, n.c.article_id)
                             ).all()
     story_of = stories.group([(r.article_id, r.published_at, r.minhash) for r in rows])
     changed = [(r.article_id, story_of[r.article_id]) for r in rows if r.story_id != story_of[r.article_id]]

@@ -1,9 +1,12 @@
 """The subcommands, one module per family; ``COMMANDS`` is what the CLI registers."""
 
 from lendwatch.commands.analyze import analyze, tag
+from lendwatch.commands.browse import COMMANDS as BROWSE_COMMANDS
 from lendwatch.commands.crawl import crawl, reextract
 from lendwatch.commands.data import export, extract
+from lendwatch.commands.models import COMMANDS as MODEL_COMMANDS
 from lendwatch.commands.report import report
 from lendwatch.commands.sample import demo, run, sandbox
 
-COMMANDS = [demo, run, crawl, reextract, analyze, report, export, extract, tag, sandbox]
+COMMANDS = [demo, run, crawl, reextract, analyze, report, export, extract, tag, sandbox, *BROWSE_COMMANDS,
+            *MODEL_COMMANDS]

@@ -63,24 +63,30 @@ def train_sentiment(data_dir: Path, out_dir: Path, seed: int, no_snownlp: bool) 
 def evaluate(task: str, file: Path) -> None:
     """Score a model on a labeled CSV or JSONL file and print its figures.
 
-    sentiment: CSV with text,label,label3 or JSONL with text,sentiment; prints
+    sentiment: CSV with text,label,label3, JSONL with text,sentiment, or a folder of
+    sample-site articles (lendwatch/sandbox/articles); prints
     accuracy, macro-F1 (three-class when the file has three classes), negative-vs-not
     macro-F1 and ROC-AUC of p_negative.
     """
     from analysis import evaluate as ev
 
-    if not file.is_file():
+    if not file.exists():
         raise click.UsageError(f"no such file: {file}")
     if task == "sentiment":
         func = ev.evaluate_sentiment
     else:
         func = getattr(ev, "evaluate_topics", None)
         if func is None:
+            try:
+                from analysis.evaluate_topics import evaluate_topics as func
+            except ImportError:
+                func = None
+        if func is None:
             raise click.UsageError("topic evaluation is not available (analysis.evaluate.evaluate_topics missing)")
     try:
         figures = func(file)
-    except ev.EvaluationError as exc:
-        raise click.UsageError(str(exc)) from exc
+    except (ev.EvaluationError, ValueError) as exc:
+        raise click.UsageError(f"{file}: {exc}") from exc
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
 
 

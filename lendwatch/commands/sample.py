@@ -27,16 +27,16 @@ autothrottle = false
 
 [[sources]]
 name = "sample-chinanews"
-kind = "rss"
+kind = "chinanews"
 urls = ["{base_url}/chinanews/rss/finance.xml", "{base_url}/chinanews/rss/society.xml"]
+scroll = ["{base_url}/chinanews/scroll-news/news1.html"]
+max_pages = 10
 
 [[sources]]
 name = "sample-people"
-kind = "listing"
-url = "{base_url}/people/GB/1004/index.html"
-allow = '/people/n1/\\d{{4}}/\\d{{4}}/c\\d+-\\d+\\.html$'
-next = "a.next"
-max_pages = 50
+kind = "people"
+urls = ["{base_url}/people/GB/1004/", "{base_url}/people/rss/finance.xml"]
+max_pages = 10
 
 [[sources]]
 name = "sample-gov"
@@ -94,11 +94,34 @@ def _pipeline(db_url: str, sources_file: Path | None, month: str, out_dir: Path,
     return results, build(engine, month, out_dir, {"md", "html"})
 
 
+DEMO_PORT = 8642
+
+
+def _start_sample_site(port: int):
+    """The sample site on ``port``, or on a free port (with a notice) when that one is taken.
+
+    A fixed port keeps the sample articles' URLs stable, so re-running the demo into
+    the same folder finds them already stored.
+    """
+    from lendwatch.sandbox.server import SampleSite
+
+    try:
+        return SampleSite("127.0.0.1", port).start()
+    except OSError:
+        site = SampleSite("127.0.0.1", 0).start()
+        click.echo(f"port {port} is in use; serving the sample site on {site.base_url} instead "
+                   f"(its articles get new URLs, so a database from earlier runs will hold them twice)",
+                   err=True)
+        return site
+
+
 @click.command()
 @click.option("--out", "out_dir", default="lendwatch-demo", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the database and report.")
+@click.option("--port", default=DEMO_PORT, show_default=True, type=click.IntRange(0, 65535),
+              help="Port for the sample site on 127.0.0.1.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
-def demo(out_dir, quiet):
+def demo(out_dir, port, quiet):
     """Serve the sample site, crawl it, analyse, and write the September 2024 report.
 
     Everything stays on 127.0.0.1. The database is left at OUT/lendwatch.db.
@@ -107,11 +130,9 @@ def demo(out_dir, quiet):
     Example:
       lendwatch demo --out ./lendwatch-demo
     """
-    from lendwatch.sandbox.server import SampleSite
-
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
-    with SampleSite() as site:
+    with _start_sample_site(port) as site:
         sources_file = out_dir / "sources.toml"
         sources_file.write_text(demo_sources(site.base_url), encoding="utf-8")
         click.echo(f"sample site (sample data written by the lendwatch team) at {site.base_url}/")

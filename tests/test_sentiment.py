@@ -1,0 +1,322 @@
+"""Sentiment model: shipped-model behaviour (offline), training determinism, evaluation, CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+import warnings
+from pathlib import Path
+
+import click
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from analysis import sentiment
+from analysis.evaluate import evaluate_sentiment, read_labeled
+from analysis.sentiment import MODEL_PATH, Sentiment, SentimentModel, score
+from analysis.sentiment_text import normalize, sentence_spans
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data" / "sentiment"
+needs_shared = pytest.mark.skipif(
+    not (SHARED_DATA / "finnsp_train.csv").is_file(), reason="../shared/data/sentiment not present"
+)
+
+# Texts written for these tests.
+NEGATIVE = [
+    "催收人员辱骂威胁借款人，并将其照片发到亲友群，借款人不堪其扰，精神几近崩溃。",
+    "这家网贷平台暴力催收，爆通讯录，骚扰借款人的家人和同事，多名借款人被逼无奈借新还旧。",
+    "平台涉嫌非法集资，老板跑路，数千名出借人血本无归，至今维权无门。",
+]
+NOT_NEGATIVE = [
+    "该平台本月成交额为712万元，较上月增加10%。",
+    "公司积极整改，投诉量大幅下降，用户满意度明显提升，获得表彰。",
+    "银保监会表示，将加强对互联网贷款的监管，保护消费者权益。",
+]
+NEUTRAL_SENTENCES = [
+    "记者从市金融办获悉，本市共有小额贷款公司四十二家。",
+    "该公司成立于二零一五年，注册资本五千万元，主要从事消费金融业务。",
+    "根据公告，平台将于下周一进行系统升级，届时部分功能暂停使用。",
+    "业内人士介绍，消费贷款的期限一般为三到十二个月。",
+    "数据显示，上半年全国消费信贷余额保持增长。",
+]
+
+
+def _article(n_chars: int) -> str:
+    paras, i, size = [], 0, 0
+    while size < n_chars:
+        pool = NEUTRAL_SENTENCES if i % 4 else NEGATIVE
+        paras.append(pool[i % len(pool)])
+        size += len(paras[-1]) + 1
+        i += 1
+    return "\n".join(paras)
+
+
+# -- shipped model ----------------------------------------------------------------------
+def test_model_file_small_and_loads_without_pickle():
+    assert MODEL_PATH.is_file()
+    assert MODEL_PATH.stat().st_size < 2_000_000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.load(MODEL_PATH, allow_pickle=False) as f:
+            assert {"vocab", "idf", "w_neg", "w_pos", "params"} <= set(f.files)
+        model = SentimentModel.load(MODEL_PATH)
+    assert model.vocab_size == len(model.idf) == len(model.w_neg) == len(model.w_pos)
+
+
+def test_version_is_a_string():
+    assert isinstance(sentiment.SENTIMENT_VERSION, str) and sentiment.SENTIMENT_VERSION
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_clearly_negative(text):
+    r = score(text)
+    assert isinstance(r, Sentiment)
+    assert r.label == "negative"
+    assert 0.5 < r.p_negative < 1.0
+    assert 1 <= len(r.evidence) <= 3
+    assert all(e in text for e in r.evidence)
+
+
+@pytest.mark.parametrize("text", NOT_NEGATIVE)
+def test_clearly_not_negative(text):
+    r = score(text)
+    assert r.label in ("neutral", "positive")
+    assert r.p_negative < 0.5
+    assert r.evidence == []
+
+
+def test_clearly_positive_label():
+    r = score("为你们点赞！社区志愿者帮助老人识别网贷陷阱，获评优秀志愿服务项目。")
+    assert r.label == "positive"
+    assert r.p_negative < 0.2
+
+
+# Known gaps, kept visible: the public training sets call any "negative information about a
+# financial entity" negative, while TOPICS.md calls enforcement bulletins neutral and a victim
+# made whole positive. Fixing these needs texts labelled by TOPICS.md.
+@pytest.mark.xfail(reason="training data labels enforcement news negative; TOPICS.md says neutral", strict=False)
+def test_enforcement_bulletin_is_neutral():
+    assert score("某网贷平台被立案侦查，警方已冻结涉案资金3000万元。").label == "neutral"
+
+
+@pytest.mark.xfail(reason="resolution stories share the vocabulary of the harm; no in-domain positives", strict=False)
+def test_victim_made_whole_is_positive():
+    assert score("在监管部门的帮助下，王女士拿回了被骗的全部资金，生活重回正轨。").label == "positive"
+
+
+def test_negative_scores_above_not_negative():
+    assert min(score(t).p_negative for t in NEGATIVE) > max(score(t).p_negative for t in NOT_NEGATIVE)
+
+
+def test_long_article_not_saturated_and_evidence_quoted():
+    text = _article(3000)
+    assert len(text) >= 3000
+    r = score(text)
+    assert 0.0 < r.p_negative < 1.0
+    assert 0.02 < r.p_negative < 0.999
+    assert r.label == "negative"
+    assert 1 <= len(r.evidence) <= 3
+    for e in r.evidence:
+        assert e in text
+    # the evidence comes from the negative sentences, not the neutral filler
+    assert any(any(neg in e or e in neg for neg in NEGATIVE) for e in r.evidence)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "Hello world, this is an English sentence.", "12345 !!! ???"])
+def test_empty_and_non_chinese_are_neutral(text):
+    r = score(text)
+    assert r.label == "neutral"
+    assert r.p_negative == 0.5
+    assert r.evidence == []
+
+
+def test_none_does_not_crash():
+    assert score(None).label == "neutral"  # type: ignore[arg-type]
+
+
+def test_two_megabyte_text_is_bounded():
+    text = _article(2_000_000)
+    start = time.perf_counter()
+    r = score(text)
+    assert time.perf_counter() - start < 3.0
+    assert 0.0 <= r.p_negative <= 1.0
+    assert all(e in text for e in r.evidence)
+
+
+def test_deterministic_and_fast_enough():
+    text = _article(1500)[:1500]
+    assert score(text) == score(text)
+    score(text)  # warm
+    start = time.perf_counter()
+    for _ in range(100):
+        score(text)
+    per_article = (time.perf_counter() - start) / 100
+    assert per_article < 0.005  # budget is 2 ms on a quiet core; leave room for a busy test machine
+
+
+def test_sentence_spans_are_slices_and_cover_text():
+    text = "第一句。短。\n第二段很长" + "，内容" * 120 + "。最后"
+    spans = sentence_spans(text)
+    assert spans and spans[0][0] == 0
+    for (s, e), (s2, _) in zip(spans, spans[1:]):
+        assert e == s2
+    assert "".join(text[s:e] for s, e in spans).strip() == text.strip()
+    assert all(e - s <= 240 for s, e in spans)
+
+
+def test_normalize():
+    assert normalize("ＡＢＣ１２３ 借款？？？") == "abc0 借款"
+
+
+# -- evaluation -------------------------------------------------------------------------
+def test_evaluate_sentiment_jsonl_and_csv(tmp_path):
+    jl = tmp_path / "labels.jsonl"
+    rows = [{"text": t, "sentiment": "negative"} for t in NEGATIVE] + [
+        {"text": NOT_NEGATIVE[0], "sentiment": "neutral"},
+        {"text": NOT_NEGATIVE[1], "sentiment": "positive"},
+    ]
+    jl.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    fig = evaluate_sentiment(jl)
+    assert fig["n"] == 5 and fig["three_class"] is True
+    assert fig["neg_vs_not_macro_f1"] == 1.0 and fig["roc_auc"] == 1.0
+    assert 0 <= fig["macro_f1"] <= 1
+
+    cs = tmp_path / "labels.csv"
+    with cs.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label", "label3"])
+        for t in NEGATIVE:
+            w.writerow([t, 0, "neg"])
+        for t in NOT_NEGATIVE:
+            w.writerow([t, 1, "nonneg"])
+    fig = evaluate_sentiment(cs)
+    assert fig["three_class"] is False and fig["macro_f1"] is None
+    assert fig["neg_vs_not_macro_f1"] == 1.0
+    assert len(read_labeled(cs)) == 6
+
+
+def test_evaluate_sentiment_article_folder(tmp_path):
+    body = "+++\ntitle = \"{title}\"\nsentiment = \"{label}\"\n+++\n{text}\n"
+    (tmp_path / "001-a.md").write_text(body.format(title="催收", label="negative", text=NEGATIVE[0]), encoding="utf-8")
+    (tmp_path / "002-b.md").write_text(body.format(title="数据", label="neutral", text=NOT_NEGATIVE[0]), encoding="utf-8")
+    (tmp_path / "003-c.md").write_text("+++\ntitle = \"x\"\n+++\n正文\n", encoding="utf-8")  # unlabelled: skipped
+    fig = evaluate_sentiment(tmp_path)
+    assert fig["n"] == 2 and fig["three_class"] is True and fig["neg_vs_not_macro_f1"] == 1.0
+
+
+# -- training ---------------------------------------------------------------------------
+def _write_set(path: Path, rows: list[tuple[str, int, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label", "label3"])
+        w.writerows(rows)
+
+
+def _synthetic(tmp_path: Path) -> Path:
+    bad = ["暴力催收", "威胁恐吓", "非法集资", "老板跑路", "逾期罚息过高", "骚扰家人"]
+    good = ["顺利结清", "全额退款", "获得赔偿", "调解成功", "减免罚息", "获评诚信企业"]
+    neutral = ["发布公告", "召开会议", "公布数据", "系统升级", "成交额增加", "新增用户"]
+    who = ["某平台", "一家小贷公司", "该网贷机构", "一家消费金融公司", "某催收公司"]
+    finnsp, bdci = [], []
+    for i, w in enumerate(who):
+        for j, b in enumerate(bad):
+            finnsp.append((f"{w}第{i}{j}号案件：{b}，借款人损失惨重。", 0, "neg"))
+            bdci.append((f"{w}{b}引发关注{j}", 0, "neg"))
+        for j, (g, n) in enumerate(zip(good, neutral)):
+            finnsp.append((f"{w}第{i}{j}期报告：{n}，运营正常。", 1, "nonneg"))
+            bdci.append((f"{w}{g}群众点赞{j}", 1, "pos"))
+            bdci.append((f"{w}{n}情况通报{j}", 1, "neu"))
+    d = tmp_path / "data"
+    d.mkdir()
+    _write_set(d / "finnsp_train.csv", finnsp)
+    _write_set(d / "bdci2019news_train.csv", bdci)
+    return d
+
+
+def _same_model(a: Path, b: Path) -> None:
+    with np.load(a, allow_pickle=False) as fa, np.load(b, allow_pickle=False) as fb:
+        assert fa.files == fb.files
+        for k in fa.files:
+            assert np.array_equal(fa[k], fb[k]), k
+
+
+def test_training_is_deterministic_on_synthetic_data(tmp_path):
+    from analysis.train_sentiment import MODEL_FILE, train
+
+    data = _synthetic(tmp_path)
+    f1 = train(data, tmp_path / "a", seed=5, snownlp=False)
+    f2 = train(data, tmp_path / "b", seed=5, snownlp=False)
+    _same_model(tmp_path / "a" / MODEL_FILE, tmp_path / "b" / MODEL_FILE)
+    f1.pop("seconds"), f2.pop("seconds"), f1.pop("model_file"), f2.pop("model_file")
+    assert f1 == f2
+    assert set(f1["validation"]) == {"finnsp", "bdci2019news"}
+    model = SentimentModel.load(tmp_path / "a" / MODEL_FILE)
+    assert model.score("某平台暴力催收，威胁恐吓借款人。").p_negative > 0.5
+
+
+def test_training_missing_file_is_reported(tmp_path):
+    from analysis.train_sentiment import TrainingError, train
+
+    with pytest.raises(TrainingError, match="finnsp_train.csv"):
+        train(tmp_path, tmp_path / "out", snownlp=False)
+
+
+@needs_shared
+def test_training_is_deterministic_on_a_real_subset(tmp_path):
+    from analysis.train_sentiment import MODEL_FILE, SETS, train
+
+    d = tmp_path / "subset"
+    d.mkdir()
+    for name in SETS:
+        with (SHARED_DATA / f"{name}_train.csv").open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        _write_set(d / f"{name}_train.csv", [tuple(r) for r in rows[1:151]])
+    train(d, tmp_path / "a", seed=13, snownlp=False)
+    train(d, tmp_path / "b", seed=13, snownlp=False)
+    _same_model(tmp_path / "a" / MODEL_FILE, tmp_path / "b" / MODEL_FILE)
+
+
+@needs_shared
+def test_shipped_model_separates_shared_data():
+    """Sanity floor on the first rows of the training files (mostly seen in training)."""
+    fig = evaluate_sentiment(SHARED_DATA / "finnsp_train.csv")
+    assert fig["roc_auc"] > 0.95
+
+
+# -- CLI --------------------------------------------------------------------------------
+@pytest.fixture()
+def cli():
+    from lendwatch.commands.models import COMMANDS
+
+    return click.Group("lendwatch", commands={c.name: c for c in COMMANDS})
+
+
+@pytest.mark.parametrize("command", ["train-sentiment", "evaluate"])
+def test_cli_help(cli, command):
+    result = CliRunner().invoke(cli, [command, "-h"])
+    assert result.exit_code == 0
+    assert "Example" in result.output and "lendwatch " + command in result.output
+    assert cli.commands[command].get_short_help_str()
+
+
+def test_cli_train_missing_data_exits_2(cli, tmp_path):
+    missing = tmp_path / "nowhere"
+    result = CliRunner().invoke(cli, ["train-sentiment", "--data", str(missing)])
+    assert result.exit_code == 2
+    assert str(missing) in result.output
+
+
+def test_cli_evaluate(cli, tmp_path):
+    jl = tmp_path / "x.jsonl"
+    jl.write_text(
+        "\n".join(json.dumps({"text": t, "sentiment": s}, ensure_ascii=False)
+                  for t, s in [(NEGATIVE[0], "negative"), (NOT_NEGATIVE[0], "neutral")]),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["evaluate", "--task", "sentiment", str(jl)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["n"] == 2
+    assert CliRunner().invoke(cli, ["evaluate", str(tmp_path / "missing.csv")]).exit_code == 2

@@ -1,0 +1,159 @@
+"""Relevance and topics: TOPICS.md boundary cases, and the evaluation gate on held-out labels."""
+
+from pathlib import Path
+
+import pytest
+
+from analysis.evaluate_topics import evaluate_topics, format_report
+from analysis.tagger import tag
+
+HERE = Path(__file__).parent
+OWN = HERE / "fixtures" / "labels" / "own_topics.jsonl"
+DEV = HERE.parent.parent / "shared" / "data" / "topics-dev" / "dev_finnsp.jsonl"
+ARTICLES = HERE.parent / "lendwatch" / "sandbox" / "articles"
+
+
+def tags(text, title=None):
+    return tag(text, title, with_sentiment=False)
+
+
+# (title, text, relevant, topics that must be present, topics that must be absent)
+CASES = [
+    pytest.param(
+        None,
+        "某P2P网贷平台跑路三个月，出借人多次到经侦报案，警方至今不立案。我们要求尽快立案，追回血汗钱。",
+        True, {"platform_risk", "complaints"}, {"enforcement", "delinquency"},
+        id="appeal-to-open-a-case-is-complaints-not-enforcement",
+    ),
+    pytest.param(
+        "警方打掉一暴力催收团伙",
+        "公安机关抓获为网贷平台提供催收服务的犯罪嫌疑人15名，该团伙通过辱骂、恐吓借款人家属逼迫还款。",
+        True, {"enforcement", "violent_collection"}, set(),
+        id="arrest-is-enforcement",
+    ),
+    pytest.param(
+        "金融监管部门发布风险提示",
+        "金融监管总局发布风险提示，提醒消费者理性借贷，警惕网络贷款中的高额费用和过度借贷营销。",
+        True, {"financial_education"}, {"regulation"},
+        id="risk-warning-to-consumers-is-financial-education",
+    ),
+    pytest.param(
+        "互联网贷款催收新规发布",
+        "国家金融监督管理总局印发管理办法，要求贷款机构不得向无关第三人催收，委外催收机构须纳入名单管理。",
+        True, {"regulation"}, {"financial_education"},
+        id="rule-binding-lenders-is-regulation",
+    ),
+    pytest.param(
+        None,
+        "某网贷平台出现逾期兑付，出借人本金迟迟无法收回，平台宣布清盘，兑付方案遭出借人质疑。",
+        True, {"platform_risk"}, {"delinquency"},
+        id="platform-failing-investors-is-platform-risk-not-delinquency",
+    ),
+    pytest.param(
+        None,
+        "借款人逾期后，催收人员给她的父母和同事打电话，说她欠网贷不还。",
+        True, {"violent_collection"}, set(),
+        id="calls-to-family-are-violent-collection",
+    ),
+    pytest.param(
+        "冒充网贷催收员诈骗",
+        "骗子冒充网贷平台催收人员，称借款人逾期要上征信，诱导其转账到所谓还款账户，多名借款人被骗。",
+        True, {"anti_collection"}, set(),
+        id="fake-collector-aimed-at-borrowers-is-anti-collection",
+    ),
+    pytest.param(
+        None,
+        "王先生下载了一个贷款App，对方称放款前要交解冻费和保证金，他转账8000元后贷款一直没有到账，才知道被骗。",
+        False, set(), set(),
+        id="fake-loan-app-fee-scam-not-relevant",
+    ),
+    pytest.param(
+        "A股收评",
+        "沪指收涨1%，金融科技板块走强，多只消费金融概念股涨停，北向资金净买入。",
+        False, set(), set(),
+        id="stock-news-not-relevant",
+    ),
+    pytest.param(
+        "本市举办春季招聘会",
+        "招聘会提供岗位两万余个，吸引大批求职者。会上还发放了防范网贷风险的宣传单。主办方表示将每月举办一次。下一场招聘会聚焦制造业。",
+        False, set(), set(),
+        id="passing-mention-not-relevant",
+    ),
+    pytest.param(
+        "银行加大小微企业信贷投放",
+        "多家银行推出小微企业经营贷款，普惠小微贷款余额同比增长，贷款利率持续下降，支持实体经济。",
+        False, set(), set(),
+        id="business-lending-not-relevant",
+    ),
+]
+
+
+@pytest.mark.parametrize("title,text,relevant,present,absent", CASES)
+def test_boundary_cases(title, text, relevant, present, absent):
+    t = tags(text, title)
+    assert t.relevant is relevant, t.evidence["relevant"]
+    assert present <= set(t.topics), (t.topics, t.evidence["topics"])
+    assert not (absent & set(t.topics)), (t.topics, t.evidence["topics"])
+    if not relevant:
+        assert t.topics == []
+
+
+def test_topic_evidence_names_terms_and_sentences():
+    t = tags("催收人员爆通讯录，给借款人的同事和父母发辱骂短信。这家网贷平台还收取砍头息。")
+    assert "violent_collection" in t.topics
+    ev = t.evidence["topics"]["violent_collection"]
+    assert "爆通讯录" in ev["terms"]
+    assert any("爆通讯录" in s for s in ev["sentences"])
+    assert ev["score"] >= ev["threshold"]
+    assert t.evidence["relevant"]["terms"] and t.evidence["relevant"]["sentences"]
+
+
+# ------------------------------------------------------------------- evaluation gates
+# Floors are the figures measured when the lexicon was last changed, minus a small margin.
+
+
+def test_holdout_gate():
+    result = evaluate_topics(OWN, split="holdout")
+    print(format_report(result, verbose=True))
+    assert result["n"] >= 40
+    assert result["relevance"]["precision"] >= 0.95
+    assert result["relevance"]["recall"] >= 0.90
+    assert result["topics"]["micro_f1"] >= 0.80
+
+
+def test_tune_split_is_fitted():
+    result = evaluate_topics(OWN, split="tune")
+    assert result["relevance"]["f1"] >= 0.97
+    assert result["topics"]["micro_f1"] >= 0.88
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/data/topics-dev is not present")
+def test_dev_file_floor():
+    result = evaluate_topics(DEV)
+    print(format_report(result))
+    assert result["relevance"]["f1"] >= 0.75
+    assert result["topics"]["micro_f1"] >= 0.65
+
+
+@pytest.mark.skipif(not any(ARTICLES.glob("*.md")), reason="no sample articles yet")
+def test_sample_articles_floor():
+    result = evaluate_topics(ARTICLES)
+    print(format_report(result))
+    assert result["relevance"]["f1"] >= 0.90
+    assert result["topics"]["micro_f1"] >= 0.70
+
+
+def test_own_labels_are_well_formed():
+    import json
+
+    from analysis.lexicon import TOPIC_CODES
+
+    rows = [json.loads(line) for line in OWN.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 60
+    assert {r["split"] for r in rows} == {"tune", "holdout"}
+    for r in rows:
+        assert set(r["topics"]) <= set(TOPIC_CODES), r["id"]
+        assert r["sentiment"] in {"negative", "neutral", "positive"}
+        assert r["relevant"] or not r["topics"]
+    covered = {t for r in rows for t in r["topics"]}
+    assert covered == set(TOPIC_CODES)
