@@ -1,0 +1,128 @@
+"""Benchmark of the browsing site at scale: N synthetic articles, medians of search and filter answers.
+
+Builds ``bench/out/browse-N.db`` (articles from shuffled sample-article paragraphs, sample data) with
+analyses, builds the search index, then times each list URL inside the WSGI app (server side) and
+the first page over HTTP (and in headless Chromium when /usr/bin/chromium exists).
+
+    python bench/browse_bench.py --articles 100000
+"""
+
+import argparse
+import random
+import statistics
+import time
+import urllib.request
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+from wsgiref.util import setup_testing_defaults
+
+from sqlalchemy import insert
+
+from lendwatch import schema, store
+from lendwatch.records import SHANGHAI
+from lendwatch.sandbox.articles import load
+from reports.browse import index
+from reports.browse.app import BrowseApp, readonly_engine
+from reports.browse.server import make
+
+URLS = ["/articles", "/articles?q=" + quote("催收"), "/articles?q=" + quote("催收 新规") + "&month=2024-09",
+        "/articles?q=" + quote('"十项禁止性行为"'), "/articles?month=2024-09&topic=regulation",
+        "/articles?relevant=1&sentiment=negative&sort=reach", "/articles?region=" + quote("北京市"),
+        "/articles?from=2024-03-01&to=2024-03-31&source=sample-people", "/articles?topic=privacy&page=20"]
+REGIONS = ["北京市", "上海市", "广东省", "浙江省", "杭州市", "成都市", "河北省"]
+
+
+def build_db(path: Path, count: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    samples = load()
+    engine = store.connect(str(path))
+    start = datetime(2023, 1, 1, tzinfo=SHANGHAI)
+    now = "2024-12-31T00:00:00+00:00"
+    for batch in range(0, count, 2000):
+        articles, analyses = [], []
+        for i in range(batch + 1, min(count, batch + 2000) + 1):
+            sample = rng.choice(samples)
+            paragraphs = list(sample.paragraphs)
+            rng.shuffle(paragraphs)
+            text = "\n".join(paragraphs)
+            url = f"http://127.0.0.1:9/bench/{i}.html"
+            published = start + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+            articles.append({"id": i, "canonical_url": url, "url": url, "source": f"sample-{sample.site}",
+                             "title": sample.title, "published_at": published.isoformat(timespec="seconds"),
+                             "author": sample.outlet, "text": text, "text_hash": store.sha256(text),
+                             "extraction_version": "bench", "first_seen_at": now, "updated_at": now,
+                             "extra": {"sample": True}})
+            analyses.append({"article_id": i, "model_version": "bench", "lexicon_version": "bench",
+                             "text_hash": "bench", "relevant": sample.relevant, "topics": list(sample.topics),
+                             "sentiment": sample.sentiment, "p_negative": rng.random(),
+                             "entities": {"regions": rng.sample(REGIONS, 2)}, "evidence": {},
+                             "story_id": max(1, i - rng.randrange(3)), "analyzed_at": now})
+        with engine.begin() as conn:
+            conn.execute(insert(schema.articles), articles)
+            conn.execute(insert(schema.analyses), analyses)
+    engine.dispose()
+
+
+def time_app(app, url: str, repeat: int) -> float:
+    path, _, query = url.partition("?")
+    times = []
+    for _ in range(repeat):
+        environ = {"PATH_INFO": path, "QUERY_STRING": query}
+        setup_testing_defaults(environ)
+        started = time.perf_counter()
+        body = b"".join(app(environ, lambda status, headers: None))
+        times.append(time.perf_counter() - started)
+        assert b'id="total"' in body, url
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    db = args.out / f"browse-{args.articles}.db"
+    if not db.exists():
+        started = time.perf_counter()
+        build_db(db, args.articles)
+        print(f"built {db} ({args.articles} articles) in {time.perf_counter() - started:.1f} s")
+    engine = readonly_engine(f"sqlite:///{db}")
+    index_path = index.default_path(f"sqlite:///{db}")
+    started = time.perf_counter()
+    summary = index.update(engine, index_path)
+    print(f"index update: {summary} in {time.perf_counter() - started:.1f} s "
+          f"({index_path.stat().st_size / 1e6:.0f} MB)")
+    app = BrowseApp(engine, index_path)
+    print(f"{'median ms':>10}  url (server side, {args.repeat} runs each)")
+    for url in URLS:
+        print(f"{1000 * time_app(app, url, args.repeat):10.1f}  {url}")
+    server = make(app, "127.0.0.1", 0, quiet=True)
+    import threading
+
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    for url in ("/", "/articles"):
+        started = time.perf_counter()
+        urllib.request.urlopen(base + url).read()
+        print(f"first load over HTTP {url}: {1000 * (time.perf_counter() - started):.0f} ms")
+    if Path("/usr/bin/chromium").exists():
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync"])
+            page = browser.new_page()
+            for url in ("/articles", "/articles?q=" + quote("催收 新规")):
+                started = time.perf_counter()
+                page.goto(base + url, wait_until="load")
+                print(f"Chromium load {url}: {1000 * (time.perf_counter() - started):.0f} ms")
+            browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

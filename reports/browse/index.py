@@ -1,0 +1,154 @@
+"""The search index: its own SQLite file, built from the database and brought up to date incrementally.
+
+The database stays untouched (the site opens it read-only). The index holds, per article, the
+fields lists filter and sort on (``docs``), its topics and entities (``tags``), the size of its
+story (``reach``) and a contentless FTS5 table over the spaced-out title and text. New articles
+are added; when an indexed article's text changed or it disappeared, the full-text part is rebuilt
+(contentless FTS5 cannot delete a row without its old text).
+"""
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from lendwatch import schema
+from reports.browse.search import spaced
+from reports.data import _is_sample, _outlet
+
+INDEX_VERSION = "1"
+ENTITY_KINDS = {"lenders": "lender", "regulators": "regulator", "courts": "court", "laws": "law",
+                "doc_numbers": "doc_number", "regions": "region"}
+BATCH = 500
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS docs (
+    id INTEGER PRIMARY KEY, published_at TEXT, source TEXT, outlet TEXT, title TEXT, url TEXT,
+    analysed INTEGER, relevant INTEGER, topics TEXT, sentiment TEXT, p_negative REAL,
+    story_id INTEGER, reach INTEGER, sample INTEGER, text_hash TEXT, stamp TEXT);
+CREATE INDEX IF NOT EXISTS docs_date ON docs (published_at, id);
+CREATE INDEX IF NOT EXISTS docs_source ON docs (source);
+CREATE INDEX IF NOT EXISTS docs_outlet ON docs (outlet);
+CREATE INDEX IF NOT EXISTS docs_story ON docs (story_id);
+CREATE INDEX IF NOT EXISTS docs_reach ON docs (reach, published_at);
+CREATE TABLE IF NOT EXISTS tags (kind TEXT, value TEXT, article_id INTEGER);
+CREATE INDEX IF NOT EXISTS tags_value ON tags (kind, value, article_id);
+CREATE INDEX IF NOT EXISTS tags_article ON tags (article_id, kind, value);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, content='', tokenize='unicode61');
+"""
+
+
+@dataclass
+class IndexSummary:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    fulltext_rebuilt: bool = False
+
+
+def default_path(db_url: str) -> Path:
+    """``DIR/NAME.db`` → ``DIR/NAME.browse.sqlite``; non-file databases → ./lendwatch.browse.sqlite."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        return path.with_name(path.stem + ".browse.sqlite")
+    return Path("lendwatch.browse.sqlite")
+
+
+def _rows(engine: Engine):
+    """Every article's listing fields and analysis (no text), as index rows."""
+    a, n = schema.articles, schema.analyses
+    query = (select(a.c.id, a.c.url, a.c.source, a.c.title, a.c.published_at, a.c.author, a.c.extra,
+                    a.c.text_hash, n.c.article_id, n.c.relevant, n.c.topics, n.c.sentiment,
+                    n.c.p_negative, n.c.entities, n.c.story_id, n.c.analyzed_at)
+             .select_from(a.outerjoin(n, n.c.article_id == a.c.id)))
+    with engine.connect() as conn:
+        for record in conn.execute(query):
+            row = dict(record._mapping)
+            analysed = row["article_id"] is not None
+            topics = list(row["topics"] or []) if analysed else []
+            doc = {
+                "id": row["id"], "published_at": row["published_at"], "source": row["source"],
+                "outlet": _outlet(row), "title": (row["title"] or "").strip(), "url": row["url"],
+                "analysed": int(analysed), "relevant": int(bool(row["relevant"])), "topics": " ".join(topics),
+                "sentiment": row["sentiment"], "p_negative": row["p_negative"],
+                "story_id": row["story_id"] if row["story_id"] is not None else row["id"],
+                "sample": int(_is_sample(row)), "text_hash": row["text_hash"],
+            }
+            doc["stamp"] = json.dumps([doc["title"], doc["published_at"], doc["url"], doc["outlet"],
+                                       row["analyzed_at"], doc["story_id"], INDEX_VERSION])
+            tags = [("topic", t) for t in topics]
+            for key, kind in ENTITY_KINDS.items():
+                tags += [(kind, v) for v in dict(row["entities"] or {}).get(key, []) if v]
+            yield doc, tags
+
+
+def _texts(engine: Engine, ids: list[int]) -> dict[int, tuple[str, str]]:
+    a = schema.articles
+    with engine.connect() as conn:
+        return {r.id: (r.title or "", r.text or "")
+                for r in conn.execute(select(a.c.id, a.c.title, a.c.text).where(a.c.id.in_(ids)))}
+
+
+def _add_fulltext(index: sqlite3.Connection, engine: Engine, ids: list[int]) -> None:
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        texts = _texts(engine, chunk)
+        index.executemany("INSERT INTO fts (rowid, title, body) VALUES (?, ?, ?)",
+                          [(i, spaced(t), spaced(b)) for i, (t, b) in texts.items()])
+
+
+def update(engine: Engine, path: Path) -> IndexSummary:
+    """Bring the index file at ``path`` up to date with the database; return what changed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    summary = IndexSummary()
+    index = sqlite3.connect(path)
+    try:
+        index.executescript(_DDL)
+        known = dict(index.execute("SELECT id, stamp || '|' || text_hash FROM docs"))
+        known_text = dict(index.execute("SELECT id, text_hash FROM docs"))
+        seen, new_text = set(), []
+        columns = None
+        for doc, tags in _rows(engine):
+            seen.add(doc["id"])
+            if known.get(doc["id"]) == f"{doc['stamp']}|{doc['text_hash']}":
+                summary.unchanged += 1
+                continue
+            columns = columns or list(doc)
+            if doc["id"] in known:
+                summary.updated += 1
+                if known_text[doc["id"]] != doc["text_hash"]:
+                    summary.fulltext_rebuilt = True
+            else:
+                summary.added += 1
+                new_text.append(doc["id"])
+            index.execute(f"INSERT OR REPLACE INTO docs ({', '.join(columns)}, reach) "
+                          f"VALUES ({', '.join('?' * len(columns))}, 1)", [doc[c] for c in columns])
+            index.execute("DELETE FROM tags WHERE article_id = ?", (doc["id"],))
+            index.executemany("INSERT INTO tags (kind, value, article_id) VALUES (?, ?, ?)",
+                              [(k, v, doc["id"]) for k, v in tags])
+        gone = [i for i in known if i not in seen]
+        summary.removed = len(gone)
+        for i in gone:
+            index.execute("DELETE FROM docs WHERE id = ?", (i,))
+            index.execute("DELETE FROM tags WHERE article_id = ?", (i,))
+        if gone:
+            summary.fulltext_rebuilt = True
+        if summary.fulltext_rebuilt:
+            index.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
+            new_text = [i for (i,) in index.execute("SELECT id FROM docs ORDER BY id")]
+        _add_fulltext(index, engine, new_text)
+        if summary.added or summary.updated or summary.removed:
+            index.execute("UPDATE docs SET reach = (SELECT count(*) FROM docs s WHERE s.story_id = docs.story_id)")
+        index.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", (INDEX_VERSION,))
+        index.commit()
+    finally:
+        index.close()
+    return summary

@@ -1,0 +1,78 @@
+"""The browsing site in headless Chromium: search, filter, story, article, original, report figure."""
+
+import re
+import sqlite3
+
+from conftest import shot
+
+
+def _count(site, sql) -> int:
+    with sqlite3.connect(site["db"]) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def test_three_clicks_from_query_to_the_original_notice(site, page):
+    page.goto(site["base"] + "/")
+    page.fill("header input[name=q]", "催收 新规")
+    page.fill("header input[name=month]", "2024-09")
+    shot(page, "1-home-query")
+    page.click("header button[type=submit]")  # click 1
+    page.wait_for_url(re.compile(r"/articles\?q="))
+    assert page.locator("mark", has_text="催收").count() > 0
+    shot(page, "2-results")
+    page.locator(f'a[href="/story/{site["notice"]}"]').first.click()  # click 2: the story of a repost
+    page.wait_for_url(re.compile(rf"/story/{site['notice']}$"))
+    first = page.locator("table.story tr").nth(1)
+    assert "关于加强催收管理的通知" in first.inner_text() and "首发" in first.inner_text()
+    shot(page, "3-story")
+    with page.context.expect_page() as opened:
+        first.locator("a.original").click()  # click 3
+    original = opened.value
+    original.wait_for_load_state()
+    assert original.url == f"{site['original_base']}/original/111.html"
+    assert "原文页面 /original/111.html" in original.locator("h1").inner_text()
+
+
+def test_filter_by_facet_then_open_a_story(site, page):
+    page.goto(site["base"] + "/articles?month=2024-09&relevant=1")
+    before = int(page.inner_text("#total"))
+    page.click("aside ul.facet a:text-is('监管政策')")
+    page.wait_for_url(re.compile(r"topic=regulation"))
+    expected = _count(site, "SELECT count(*) FROM articles a JOIN analyses n ON n.article_id = a.id, "
+                            "json_each(n.topics) t WHERE t.value = 'regulation' AND n.relevant = 1 "
+                            "AND a.published_at LIKE '2024-09%'")
+    assert int(page.inner_text("#total")) == expected < before
+    shot(page, "4-filtered")
+    page.select_option("select[name=sort]", "reach")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(r"sort=reach"))
+    page.locator("ol.hits li").first.locator("a[href^='/story/']").click()
+    page.wait_for_url(re.compile(r"/story/\d+"))
+    dates = page.locator("table.story tr td:first-child").all_inner_texts()
+    assert len(dates) > 1 and dates == sorted(dates)
+    shot(page, "5-story")
+
+
+def test_report_figure_leads_to_its_list(site, page):
+    page.goto(site["base"] + "/reports")
+    page.click("a[href='/reports/report-2024-09.html']")
+    page.click("#fig")
+    page.wait_for_url(re.compile(r"/articles\?month=2024-09&topic=regulation$"))
+    expected = _count(site, "SELECT count(*) FROM articles a JOIN analyses n ON n.article_id = a.id, "
+                            "json_each(n.topics) t WHERE t.value = 'regulation' AND a.published_at LIKE '2024-09%'")
+    assert int(page.inner_text("#total")) == expected > 0
+    shot(page, "6-report-list")
+
+
+def test_hostile_articles_run_no_script(site, page):
+    page.goto(site["base"] + "/articles?source=hostile")
+    assert page.locator("ol.hits li").count() == 2
+    page.goto(site["base"] + f"/article/{site['hostile']['script']}")
+    assert page.locator("h1").inner_text().startswith('<script>alert("t")</script>催收')
+    assert page.locator("a.original").count() == 0
+    shot(page, "7-hostile")
+    page.goto(site["base"] + f"/article/{site['hostile']['big']}")
+    assert page.locator("footer").inner_text().startswith("只读浏览（read-only）")
+    page.goto(site["base"] + f"/article/{site['notice']}/snapshot")
+    assert page.title() != "snapshot script ran"
+    assert "SAMPLE DATA" in page.content()
