@@ -21,7 +21,7 @@ from sqlalchemy import (
     JSON,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -120,4 +120,15 @@ complaints = Table(
     Column("timeline", JSON, nullable=False),
     UniqueConstraint("platform", "complaint_id"),
     info={"since": 3},
+)
+
+models = Table(
+    "models",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("version", String(80), nullable=False),
+    Column("metrics", JSON, nullable=False),
+    Column("measured_on", Text),
+    Column("recorded_at", String(40), nullable=False),
+    info={"since": 4},
 )

@@ -221,6 +221,18 @@ def iter_pages(engine: Engine, source: str | None = None):
             yield record
 
 
+def record_models(engine: Engine, models: list[dict]) -> None:
+    """Store each model's version and measured figures (``name``, ``version``, ``metrics``,
+    ``measured_on``), so reports can state them from the database."""
+    t = schema.models
+    with engine.begin() as conn:
+        for model in models:
+            conn.execute(delete(t).where(t.c.name == model["name"]))
+            conn.execute(insert(t).values(name=model["name"], version=model["version"],
+                                          metrics=model.get("metrics") or {},
+                                          measured_on=model.get("measured_on"), recorded_at=now_utc()))
+
+
 def count(engine: Engine, table) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar()

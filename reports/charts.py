@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from reports.fonts import chart_rc
+from reports.text import short
 
 DPI = 150
 WIDTH_IN = 6.8  # fits an A4 text column
@@ -44,7 +45,7 @@ def daily_volume(days: list[dict], peaks: list[dict], title: str) -> bytes:
         ax.bar(x, [d["total"] for d in days], width=0.8, color=MUTED, label="全部文章")
         ax.bar(x, [d["relevant"] for d in days], width=0.8, color=ACCENT, label="相关文章")
         top = max([d["total"] for d in days] + [1])
-        ax.set_ylim(0, top * 1.6 + 0.6)
+        ax.set_ylim(0, top * (1.5 + 0.45 * _levels(peaks)) + 0.6)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
         ax.set_xlim(0.3, len(days) + 0.7)
@@ -52,20 +53,81 @@ def daily_volume(days: list[dict], peaks: list[dict], title: str) -> bytes:
         ax.set_xlabel("日期（日）")
         ax.set_ylabel("文章数（篇）")
         ax.set_title(title, loc="left")
-        previous_day, lift = None, 0
-        for p in sorted(peaks, key=lambda d: d["day"]):
-            # neighbouring peaks at a similar height would overlap: raise the later label
-            crowded = previous_day is not None and p["day"] - previous_day <= 3 and lift == 0
-            lift = 24 if crowded else 0
-            previous_day = p["day"]
-            # at the edges of the month, align the label inwards so it is not cut off
-            ha = "left" if p["day"] <= 2 else "right" if p["day"] >= len(days) - 1 else "center"
-            dx = {"left": -6, "right": 6, "center": 0}[ha]
-            ax.annotate(f"{p['label']}\n{p['relevant']}篇", xy=(p["day"], max(p["relevant"], p["total"])),
-                        xytext=(dx, 4 + lift), textcoords="offset points", ha=ha, va="bottom",
-                        fontsize=9, color=ACCENT,
-                        arrowprops={"arrowstyle": "-", "color": ACCENT, "lw": 0.6} if lift else None)
+        _annotate_peaks(ax, peaks, len(days))
         ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=9, ncols=2)
+        return _png(fig)
+
+
+def _levels(peaks: list[dict]) -> int:
+    """How many label rows the peak annotations need (neighbours within 9 days stack)."""
+    level, levels, previous = 0, 1, None
+    for p in sorted(peaks, key=lambda d: d["day"]):
+        level = level + 1 if previous is not None and p["day"] - previous <= 9 else 0
+        levels, previous = max(levels, level + 1), p["day"]
+    return levels
+
+
+def _annotate_peaks(ax, peaks: list[dict], days: int) -> None:
+    """Label each peak day with its count and its top story's title; close neighbours stack upwards."""
+    level, previous = 0, None
+    for p in sorted(peaks, key=lambda d: d["day"]):
+        level = level + 1 if previous is not None and p["day"] - previous <= 9 else 0
+        previous = p["day"]
+        # at the edges of the month, align the label inwards so it is not cut off
+        ha = "left" if p["day"] <= 4 else "right" if p["day"] >= days - 3 else "center"
+        dx = {"left": -4, "right": 4, "center": 0}[ha]
+        title = p.get("top_title")
+        label = f"{p['label']} {p['relevant']}篇" + (f"\n{short(title, 14)}" if title else "")
+        ax.annotate(label, xy=(p["day"], max(p["relevant"], p["total"])), xytext=(dx, 6 + 26 * level),
+                    textcoords="offset points", ha=ha, va="bottom", fontsize=8, color=ACCENT, linespacing=1.2,
+                    arrowprops={"arrowstyle": "-", "color": ACCENT, "lw": 0.6, "shrinkA": 0, "shrinkB": 1})
+
+
+def weekly_negative(weeks: list[dict], title: str) -> bytes:
+    """Bars: the negative share of relevant articles per week, with the counts written on each bar."""
+    with rc_context(chart_rc()):
+        fig = Figure(figsize=(WIDTH_IN, 2.6), layout="constrained")
+        ax = fig.add_subplot()
+        _style(ax)
+        x = list(range(len(weeks)))
+        ax.bar(x, [w["share"] or 0 for w in weeks], width=0.6, color=ACCENT)
+        for i, w in enumerate(weeks):
+            label = f"{w['negative']}/{w['count']}篇" if w["count"] else "无相关报道"
+            ax.annotate(label, xy=(i, w["share"] or 0), xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(x, [w["label"] for w in weeks])
+        ax.set_ylim(0, 1.15)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
+        ax.set_ylabel("负面占比")
+        ax.set_title(title, loc="left")
+        return _png(fig)
+
+
+def monthly_trend(months: list[dict], title: str) -> bytes:
+    """Articles and relevant articles per month (bars) and the negative share (line, right axis)."""
+    with rc_context(chart_rc()):
+        fig = Figure(figsize=(WIDTH_IN, 3.2), layout="constrained")
+        ax = fig.add_subplot()
+        _style(ax)
+        x = list(range(len(months)))
+        ax.bar(x, [m["total"] for m in months], width=0.7, color=MUTED, label="全部文章")
+        ax.bar(x, [m["relevant"] for m in months], width=0.7, color=ACCENT, label="相关文章")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(0, max([m["total"] for m in months] + [1]) * 1.25)
+        ax.set_ylabel("文章数（篇）")
+        step = max(1, len(months) // 12)
+        ax.set_xticks(x[::step], [m["label"] for m in months][::step])
+        right = ax.twinx()
+        right.spines["top"].set_visible(False)
+        shares = [m["negative"] / m["relevant"] if m["relevant"] else None for m in months]
+        right.plot([i for i, s in zip(x, shares) if s is not None], [s for s in shares if s is not None],
+                   color="#1a4f8b", marker="o", markersize=4, linewidth=1.4, label="负面占比（右轴）")
+        right.set_ylim(0, 1.05)
+        right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+        fig.legend(handles=handles, loc="outside upper right", frameon=False, fontsize=9, ncols=3)
+        ax.set_title(title, loc="left")
         return _png(fig)
 
 

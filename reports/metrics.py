@@ -124,10 +124,55 @@ def evidence_sentences(row: dict, limit: int = 2, width: int = 120) -> list[str]
 
 
 def most_negative(rel: list[dict], n: int = 5) -> list[dict]:
-    """The ``n`` negative articles with the highest p_negative, with their evidence."""
+    """The ``n`` most negative stories: each story's negative article with the highest p_negative."""
     negative = [r for r in rel if r["sentiment"] == "negative"]
-    return [dict(r, evidence_sentences=evidence_sentences(r))
-            for r in _ranked(negative, lambda r: -r["p_negative"])[:n]]
+    out, seen = [], set()
+    for r in _ranked(negative, lambda r: -r["p_negative"]):
+        if r["story_id"] not in seen and len(out) < n:
+            seen.add(r["story_id"])
+            out.append(dict(r, evidence_sentences=evidence_sentences(r)))
+    return out
+
+
+def weeks(rel: list[dict], month: str) -> list[dict]:
+    """The negative share of relevant articles per week of the month (days 1–7, 8–14, …, 29–end)."""
+    last = calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
+    out = []
+    for start in range(1, last + 1, 7):
+        end = min(start + 6, last)
+        members = [r for r in rel if start <= int(r["date"][8:10]) <= end]
+        negative = [r["id"] for r in members if r["sentiment"] == "negative"]
+        out.append({"key": f"week-{start:02d}", "label": f"{int(month[5:7])}月{start}日–{end}日",
+                    "count": len(members), "negative": len(negative),
+                    "share": share(len(negative), len(members)), "ids": negative})
+    return out
+
+
+def negative_by_topic(rel: list[dict], topic_rows: list[dict]) -> list[dict]:
+    """The negative share within each topic that has articles this month."""
+    out = []
+    for t in topic_rows:
+        if not t["count"]:
+            continue
+        negative = [r["id"] for r in rel if t["code"] in r["topics"] and r["sentiment"] == "negative"]
+        out.append({"code": t["code"], "label": t["label"], "count": t["count"], "negative": len(negative),
+                    "share": share(len(negative), t["count"]), "ids": negative})
+    return sorted(out, key=lambda t: (-(t["share"] or 0), -t["count"], topic_order(t["code"])))
+
+
+def topic_stories(rel: list[dict], topic_rows: list[dict], n: int = 3) -> dict[str, list[dict]]:
+    """Each topic's top ``n`` stories (ranked as in :func:`stories`)."""
+    return {t["code"]: stories([r for r in rel if t["code"] in r["topics"]], n) for t in topic_rows if t["count"]}
+
+
+def peak_stories(rel: list[dict], peak_days: list[dict], top: list[dict]) -> None:
+    """Give each peak day the title of its top story (the highest-ranked story with an article that day)."""
+    rank = {s["story_id"]: i for i, s in enumerate(top)}
+    for day in peak_days:
+        members = [r for r in rel if r["date"] == day["date"]]
+        best = min(members, key=lambda r: (rank.get(r["story_id"], len(rank)), r["id"] != r["story_id"],
+                                           r["published_at"], r["id"]))
+        day["top_title"], day["top_id"], day["top_url"] = best["title"], best["id"], best["url"]
 
 
 def stories(rel: list[dict], n: int = 10) -> list[dict]:
@@ -183,14 +228,21 @@ def summarise(rows: list[dict], prev: list[dict], month: str) -> dict:
     rel = [r for r in rows if r["relevant"]]
     prev_rel = [r for r in prev if r["relevant"]]
     days = daily(rows, month)
+    topic_rows = topics(rel, prev_rel)
+    peak_days = peaks(days)
+    top = stories(rel, n=len(rel))
+    peak_stories(rel, peak_days, top)
     return {
         "overview": overview(rows, prev),
         "daily": days,
-        "peaks": peaks(days),
-        "topics": topics(rel, prev_rel),
+        "peaks": peak_days,
+        "topics": topic_rows,
+        "topic_stories": topic_stories(rel, topic_rows),
         "sentiment": sentiment(rel, prev_rel),
+        "weeks": weeks(rel, month),
+        "negative_by_topic": negative_by_topic(rel, topic_rows),
         "most_negative": most_negative(rel),
-        "stories": stories(rel),
+        "stories": top[:10],
         "per_source": per_source(rows),
         "outlets": outlets(rel),
         "model_versions": model_versions(rows),

@@ -1,17 +1,18 @@
-"""The monthly trend report: ``build(engine, "2024-09", out_dir)`` writes Markdown and HTML.
+"""The monthly trend report: ``build(engine, "2024-09", out_dir)`` writes Markdown, HTML and PDF.
 
 Outputs in ``out_dir``:
 
 - ``report-YYYY-MM.md``: references the charts in ``report-YYYY-MM-files/``;
 - ``report-YYYY-MM.html``: self-contained (charts embedded as base64 PNG, inline CSS);
-- ``report-YYYY-MM-files/``: the chart PNGs and every table as CSV.
+- ``report-YYYY-MM.pdf`` (format ``pdf``): the HTML printed by WeasyPrint with the CJK font embedded;
+- ``report-YYYY-MM-files/``: the chart PNGs and every table as CSV (``figures.csv`` lists the
+  articles behind every number).
 
 Apart from the generated-at line, the output depends only on the database.
 """
 
 import base64
-import csv
-import io
+import calendar
 from datetime import datetime
 from pathlib import Path
 
@@ -19,194 +20,195 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy import Engine
 
 from lendwatch.records import SHANGHAI
-from reports import charts, data, metrics
+from reports import cases, charts, complaints, data, methods, metrics, policy, tables, terms, text, trends
 from reports.labels import SENTIMENTS, topic_label
 
-FORMATS = {"md", "html"}
+FORMATS = {"md", "html", "pdf"}
 GENERATED_PREFIX = "生成时间："
+LIST_LIMIT = 500  # the appendix lists the month's articles up to this many (all are in articles.csv)
 
 
-def build(engine: Engine, month: str, out_dir: Path, formats: set[str] = frozenset(FORMATS)) -> list[Path]:
+class Refs:
+    """The articles behind each number: ``add(label, ids)`` returns the anchor the number links to."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+
+    def add(self, label: str, ids) -> str:
+        key = f"f{len(self.items) + 1}"
+        self.items.append({"key": key, "label": label, "ids": list(ids)})
+        return key
+
+
+def build(engine: Engine, month: str, out_dir: Path, formats=frozenset({"md", "html"})) -> list[Path]:
     """Write the report for ``month`` (``YYYY-MM``) into ``out_dir``; return the files written.
 
     Raises ValueError for a malformed month or an unknown format.
     """
-    year, mon = data.parse_month(month)
+    data.parse_month(month)
     formats = set(formats)
     if not formats or formats - FORMATS:
         raise ValueError(f"formats must be a non-empty subset of {sorted(FORMATS)}, got {sorted(formats)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-
-    prev_month = data.shift_month(month, -1)
-    rows = data.month_articles(engine, month)
-    context = {
-        "month": month, "year": year, "mon": mon, "prev_month": prev_month,
-        "prev_label": f"{int(prev_month[:4])}年{int(prev_month[5:])}月",
-        "title": f"网贷催收舆情月报 · {year}年{mon}月",
-        "generated_line": GENERATED_PREFIX + datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M") + "（北京时间）",
-        "snapshot": data.snapshot(engine),
-        "files_dir": f"report-{month}-files",
-        "empty": not rows,
-    }
+    ctx = gather(engine, month)
     written: list[Path] = []
-    if rows:
-        figures = metrics.summarise(rows, data.month_articles(engine, prev_month), month)
-        context.update(figures)
-        context["lead"] = lead_sentences(context)
-        context["charts"] = _charts(context)
-        written += _write_files(out_dir / context["files_dir"], context, rows)
-
-    env = _environment()
+    if not ctx["empty"]:
+        ctx["charts"] = _charts(ctx)
+        written = _write_files(out_dir / ctx["files_dir"], ctx)
+    env = environment()
     reports = []
     for fmt in ("md", "html"):
         if fmt in formats:
             path = out_dir / f"report-{month}.{fmt}"
-            text = env.get_template(f"report.{fmt}.j2").render(context)
-            path.write_text(text, encoding="utf-8", newline="\n")
+            path.write_text(env.get_template(f"report.{fmt}.j2").render(ctx), encoding="utf-8", newline="\n")
             reports.append(path)
+    if "pdf" in formats:
+        from reports.fonts import font_path
+        from reports.pdf import write_pdf
+
+        path = out_dir / f"report-{month}.pdf"
+        write_pdf(env.get_template("report.html.j2").render(ctx, pdf=True, font_url=font_path().as_uri()), path)
+        reports.append(path)
     return reports + written
 
 
-# --- text -------------------------------------------------------------------
-
-def pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{100 * value:.{digits}f}%"
+def now_line() -> str:
+    return datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
 
 
-def pp(delta: float | None) -> str:
-    """A change of share in percentage points."""
-    if delta is None:
-        return "—"
-    points = round(100 * delta, 1)
-    return "持平" if points == 0 else f"{points:+.1f} 个百分点"
+def gather(engine: Engine, month: str) -> dict:
+    """Every figure and table of the report for ``month``, with the articles behind each."""
+    year, mon = data.parse_month(month)
+    shift = lambda delta: data.shift_month(month, delta)  # noqa: E731
+    rows = data.month_articles(engine, month)
+    ctx = {
+        "month": month, "year": year, "mon": mon, "prev_month": shift(-1),
+        "prev_label": text.cn_month(shift(-1)), "month_label": text.cn_month(month),
+        "title": f"网贷催收舆情月报 · {year}年{mon}月",
+        "generated_line": GENERATED_PREFIX + now_line(),
+        "snapshot": data.snapshot(engine), "files_dir": f"report-{month}-files", "empty": not rows,
+        "pdf": False,
+    }
+    if not rows:
+        return ctx
+    prev = data.month_articles(engine, shift(-1), detail=False)
+    ctx.update(metrics.summarise(rows, prev, month), rows=rows)
+    rel = ctx["relevant_rows"]
+    counts = data.monthly_counts(engine, shift(-12), month)
+    ctx["yoy"] = dict(counts[shift(-12)], label=text.cn_month(shift(-12))) if counts[shift(-12)]["total"] else None
+    trailing = [shift(-3), shift(-2), shift(-1)]
+    leads = data.relevant_leads(engine, month, terms.TERM_CHARS)
+    for m in trailing:
+        leads += data.relevant_leads(engine, m, terms.TERM_CHARS, -(-counts[m]["relevant"] // terms.BASE_CAP))
+    ctx["rising_terms"] = terms.rising(leads, month, trailing)
+    ctx["rising_terms"]["label"] = f"{text.cn_month(trailing[0])}至{text.cn_month(trailing[-1])}"
+    ctx["timeline"] = policy.timeline(rows)
+    ctx["enforcement"] = policy.enforcement_cases(rows)
+    horizon = shift(3)
+    horizon_end = f"{horizon}-{calendar.monthrange(int(horizon[:4]), int(horizon[5:]))[1]:02d}"
+    effect = policy.effective_dates(data.rules_with_dates(engine, shift(-12), month), f"{month}-01", horizon_end)
+    month_end = ctx["daily"][-1]["date"]
+    ctx["rules_now"] = [e for e in effect if e["date"] <= month_end]
+    ctx["rules_next"] = [e for e in effect if e["date"] > month_end]
+    records = data.month_complaints(engine, month)
+    prev_records = data.month_complaints(engine, shift(-1))
+    ctx["complaints"] = complaints.summary(records, len(prev_records) if prev else None)
+    ctx["lenders"] = complaints.lenders(rel)
+    picked = cases.pick(rel)
+    ctx["cases"] = cases.describe(picked, data.texts(engine, [i for c in picked for i in c["ids"]]))
+    prev_days = metrics.daily(prev, shift(-1)) if prev else []
+    ctx["trends"] = {
+        "topics": trends.rising_topics(data.month_topics(engine, shift(-2), month), [shift(-2), shift(-1), month]),
+        "negative": trends.negative_rising(counts, [shift(-2), shift(-1), month]),
+        "volume": trends.volume_against_trailing(counts, month, trailing),
+        "spikes": trends.day_spikes(ctx["daily"], [d["relevant"] for d in prev_days[-7:]] if prev else []),
+    }
+    metrics.peak_stories(rel, ctx["trends"]["spikes"], ctx["stories"])
+    ctx["trend_labels"] = [text.cn_month(m) for m in (shift(-2), shift(-1), month)]
+    ctx["catalogue"] = data.source_catalogue(engine)
+    ctx["per_source_by"] = {s["source"]: s for s in ctx["per_source"]}
+    ctx["quality"] = methods.model_quality(engine)
+    ctx["lead"] = text.lead_sentences(ctx)
+    ctx["listed"] = _listed(rows, rel)
+    ctx["listed_ids"] = {r["id"] for r in ctx["listed"]}
+    ctx["refs"] = _refs(ctx, rows, rel)
+    return ctx
 
 
-def signed(value: int | None, rate: float | None = None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:+d}" if value else "0"
-    return text if rate is None else f"{text}（{100 * rate:+.1f}%）"
+def _listed(rows: list[dict], rel: list[dict]) -> list[dict]:
+    """The articles the appendix lists (and numbers link to): all, else the relevant, else none."""
+    for candidate in (rows, rel):
+        if len(candidate) <= LIST_LIMIT:
+            return candidate
+    return []
 
 
-def cn_date(iso: str) -> str:
-    return f"{int(iso[5:7])}月{int(iso[8:10])}日"
+def _refs(ctx: dict, rows: list[dict], rel: list[dict]) -> Refs:
+    """Register every counted figure's articles; the key is stored beside the figure as ``ref``."""
+    refs, ov = Refs(), ctx["overview"]
+    ov["ref_total"] = refs.add("本月全部文章", [r["id"] for r in rows])
+    ov["ref_relevant"] = refs.add("相关文章", [r["id"] for r in rel])
+    for p in ctx["peaks"]:
+        p["ref"] = refs.add(f"{p['label']}的相关文章", [r["id"] for r in rel if r["date"] == p["date"]])
+    for group, prefix in ((ctx["topics"], "话题"), (ctx["sentiment"], "情感")):
+        for item in group:
+            if item["count"]:
+                item["ref"] = refs.add(f"{prefix}：{item['label']}", item["ids"])
+    for w in ctx["weeks"]:
+        w["ref"] = refs.add(f"{w['label']}的负面报道", w["ids"])
+    for t in ctx["negative_by_topic"]:
+        t["ref"] = refs.add(f"“{t['label']}”中的负面报道", t["ids"])
+    for t in ctx["rising_terms"]["terms"]:
+        t["ref"] = refs.add(f"含“{t['word']}”的相关文章", t["ids"])
+    for lender in ctx["lenders"]:
+        lender["ref"] = refs.add(f"提及“{lender['name']}”的相关文章", lender["ids"])
+    cx = ctx["complaints"]
+    if cx["count"]:
+        cx["ref"] = refs.add("本月投诉记录", cx["ids"])
+        for key, label in (("platforms", "平台"), ("companies", "被投诉方"), ("issues", "问题"), ("statuses", "状态")):
+            for g in cx[key]:
+                g["ref"] = refs.add(f"投诉{label}：{g['name']}", g["ids"])
+    for c in ctx["cases"]:
+        c["ref"] = refs.add(f"案例：{text.short(c['lead']['title'], 30)}", c["ids"])
+    for s in ctx["trends"]["spikes"]:
+        s["ref"] = refs.add(f"{s['label']}的相关文章（高峰）", [r["id"] for r in rel if r["date"] == s["date"]])
+    return refs
 
 
-def lead_sentences(ctx: dict) -> list[str]:
-    """The 导语: the month in two or three sentences with the key numbers."""
-    ov = ctx["overview"]
-    month_label = f"{ctx['year']}年{ctx['mon']}月"
-    first = (f"{month_label}，监测库共收录报道 {ov['total']} 篇，"
-             f"其中判定为相关的 {ov['relevant']} 篇（占 {pct(ov['relevant_share'])}），"
-             f"归并为 {ov['stories']} 个报道事件")
-    if ov["prev_has_data"]:
-        first += f"；声量较上月{_more_less(ov['total_change'])}"
-    sentences = [first + "。"]
-    top = next((t for t in ctx["topics"] if t["count"]), None)
-    negative = next(s for s in ctx["sentiment"] if s["code"] == "negative")
-    if top:
-        second = (f"话题上，“{top['label']}”最受关注，涉及 {top['count']} 篇相关报道"
-                  f"（占 {pct(top['share'])}）")
-        second += f"；负面报道占 {pct(negative['share'])}"
-        if negative["delta"] is not None:
-            second += f"，较上月{_up_down(negative['delta'])}"
-        sentences.append(second + "。")
-    if ctx["peaks"]:
-        peak = max(ctx["peaks"], key=lambda d: (d["relevant"], -d["day"]))
-        sentences.append(f"单日相关报道最多的是 {peak['label']}（{peak['relevant']} 篇）。")
-    return sentences
+# --- files ------------------------------------------------------------------
 
-
-def _more_less(change: int) -> str:
-    if change == 0:
-        return "持平"
-    return f"{'增加' if change > 0 else '减少'} {abs(change)} 篇"
-
-
-def _up_down(delta: float) -> str:
-    points = round(100 * delta, 1)
-    if points == 0:
-        return "持平"
-    return f"{'上升' if points > 0 else '下降'} {abs(points):.1f} 个百分点"
-
-
-def md_text(value) -> str:
-    """Text safe inside Markdown tables and link labels."""
-    text = " ".join(str(value).split())
-    for char in "\\|[]*_<>`":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
-def md_url(url: str) -> str:
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-
-
-def _environment() -> Environment:
+def environment() -> Environment:
     env = Environment(loader=PackageLoader("reports", "templates"),
                       autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters.update(pct=pct, pp=pp, signed=signed, cn_date=cn_date, md=md_text, md_url=md_url,
-                       topic_label=topic_label, sentiment_label=lambda c: SENTIMENTS.get(c, c),
+    env.filters.update(pct=text.pct, pp=text.pp, signed=text.signed, cn_date=text.cn_date, md=text.md_text,
+                       md_url=text.md_url, short=text.short, cn_month=text.cn_month, topic_label=topic_label,
+                       sentiment_label=lambda c: SENTIMENTS.get(c, c),
                        id_list=lambda ids: "、".join(f"#{i}" for i in ids),
                        topic_labels=lambda codes: "、".join(topic_label(c) for c in codes) or "—")
     return env
 
 
-# --- files ------------------------------------------------------------------
-
 def _charts(ctx: dict) -> dict:
-    """Chart name → PNG bytes."""
-    label = f"{ctx['year']}年{ctx['mon']}月"
+    """Chart name → PNG bytes (and base64 copies in ``ctx["chart_data"]`` for the HTML)."""
+    label = ctx["month_label"]
     out = {"daily-volume": charts.daily_volume(ctx["daily"], ctx["peaks"], f"{label} 每日声量")}
     if any(t["count"] for t in ctx["topics"]):
         out["topics"] = charts.topic_shares(ctx["topics"], f"{label} 热点话题占比",
                                             previous_label=ctx["prev_label"] if ctx["overview"]["prev_relevant"] else None)
+    if ctx["overview"]["relevant"]:
+        out["sentiment-weeks"] = charts.weekly_negative(ctx["weeks"], f"{label} 各周负面报道占比")
     ctx["chart_data"] = {name: base64.b64encode(png).decode("ascii") for name, png in out.items()}
     return out
 
 
-def _csv(rows: list[list]) -> bytes:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens the Chinese text correctly
-
-
-def _tables(ctx: dict, rows: list[dict]) -> dict[str, bytes]:
-    share = lambda v: "" if v is None else f"{v:.4f}"  # noqa: E731
-    tables = {
-        "daily.csv": [["date", "articles", "relevant"]]
-        + [[d["date"], d["total"], d["relevant"]] for d in ctx["daily"]],
-        "topics.csv": [["code", "label", "articles", "share", "prev_articles", "prev_share", "article_ids"]]
-        + [[t["code"], t["label"], t["count"], share(t["share"]), t["prev_count"], share(t["prev_share"]),
-            " ".join(map(str, t["ids"]))] for t in ctx["topics"]],
-        "sentiment.csv": [["code", "label", "articles", "share", "prev_articles", "prev_share", "article_ids"]]
-        + [[s["code"], s["label"], s["count"], share(s["share"]), s["prev_count"], share(s["prev_share"]),
-            " ".join(map(str, s["ids"]))] for s in ctx["sentiment"]],
-        "sources.csv": [["source", "articles", "analysed", "relevant", "sample_site"]]
-        + [[s["source"], s["total"], s["analysed"], s["relevant"], s["sample"]] for s in ctx["per_source"]],
-        "top-stories.csv": [["rank", "story_id", "article_id", "title", "url", "outlet", "published_at",
-                             "articles", "max_p_negative", "article_ids"]]
-        + [[i, s["story_id"], s["lead"]["id"], s["lead"]["title"], s["lead"]["url"], s["lead"]["outlet"],
-            s["lead"]["published_at"], s["size"], f"{s['p_negative']:.3f}", " ".join(map(str, s["ids"]))]
-           for i, s in enumerate(ctx["stories"], 1)],
-        "articles.csv": [["id", "published_at", "source", "outlet", "title", "url", "analysed", "relevant",
-                          "topics", "sentiment", "p_negative", "story_id", "model_version", "sample_site"]]
-        + [[r["id"], r["published_at"], r["source"], r["outlet"], r["title"], r["url"], int(r["analysed"]),
-            int(r["relevant"]), " ".join(r["topics"]), r["sentiment"] or "",
-            "" if r["p_negative"] is None else f"{r['p_negative']:.3f}", r["story_id"],
-            r["model_version"] or "", int(r["sample"])] for r in rows],
-    }
-    return {name: _csv(table) for name, table in tables.items()}
-
-
-def _write_files(files_dir: Path, ctx: dict, rows: list[dict]) -> list[Path]:
+def _write_files(files_dir: Path, ctx: dict) -> list[Path]:
     files_dir.mkdir(parents=True, exist_ok=True)
     for old in list(files_dir.glob("*.png")) + list(files_dir.glob("*.csv")):
         old.unlink()  # a rebuild leaves no stale chart or table behind
-    outputs = {f"{name}.png": png for name, png in ctx["charts"].items()} | _tables(ctx, rows)
+    outputs = {f"{name}.png": png for name, png in ctx["charts"].items()} | tables.tables(ctx)
     written = []
     for name, content in sorted(outputs.items()):
         path = files_dir / name

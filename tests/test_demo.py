@@ -1,15 +1,23 @@
 """The README's first command: `lendwatch demo` crawls the sample site, analyses, reports."""
 
 import re
+import socket
 import sqlite3
 
 from lendwatch.sandbox.articles import load
 from tests.conftest import run_cli
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def test_demo_end_to_end(tmp_path):
     out = tmp_path / "demo"
-    result = run_cli("demo", "--out", out, "--quiet")
+    port = free_port()  # the same port twice: the sample articles keep their URLs
+    result = run_cli("demo", "--out", out, "--port", port, "--quiet")
     assert result.returncode == 0, result.stderr[-2000:]
     db = out / "lendwatch.db"
     report_md = out / "report-2024-09.md"
@@ -30,7 +38,7 @@ def test_demo_end_to_end(tmp_path):
     html = report_html.read_text(encoding="utf-8")
     assert "data:image/png;base64," in html and 'src="http' not in html
     # re-running the demo into the same folder stores nothing twice
-    again = run_cli("demo", "--out", out, "--quiet")
+    again = run_cli("demo", "--out", out, "--port", port, "--quiet")
     assert again.returncode == 0, again.stderr[-2000:]
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from articles").fetchone()[0] == articles

@@ -1,4 +1,4 @@
-"""``lendwatch report``: the monthly report."""
+"""``lendwatch report``: the monthly report, for one month or a range of months."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import click
 from lendwatch import store
 from lendwatch.commands.options import MONTH_HELP, db_option, validate_month
 
-FORMATS = ("md", "html")
+FORMATS = ("md", "html", "pdf")
 
 
 def parse_formats(ctx, param, value: str) -> set[str]:
@@ -19,20 +19,39 @@ def parse_formats(ctx, param, value: str) -> set[str]:
 
 
 @click.command()
-@click.option("--month", required=True, callback=validate_month, help=MONTH_HELP)
+@click.option("--month", callback=validate_month, help=MONTH_HELP)
+@click.option("--from", "first", callback=validate_month, help="First month of a range, YYYY-MM (with --to).")
+@click.option("--to", "last", callback=validate_month, help="Last month of a range, YYYY-MM (with --from).")
 @click.option("--out", "out_dir", default=".", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the report.")
 @click.option("--format", "formats", default="md,html", show_default=True, callback=parse_formats,
-              help="Comma-separated formats: md, html.")
+              help="Comma-separated formats: md, html, pdf (PDF needs WeasyPrint).")
 @db_option
-def report(month, out_dir, formats, db):
-    """Write the monthly trend report (Markdown and HTML with charts).
+def report(month, first, last, out_dir, formats, db):
+    """Write the monthly trend report (Markdown, HTML with charts, optionally PDF; tables as CSV).
+
+    With --from/--to, writes every month's report and index.md/index.html with the trend.
 
     \b
-    Example:
+    Examples:
       lendwatch report --month 2024-09 --out reports/
+      lendwatch report --from 2024-07 --to 2024-09 --format md,html,pdf --out reports/
     """
+    if month and (first or last):
+        raise click.UsageError("give either --month or --from/--to, not both")
+    if not month and not (first and last):
+        raise click.UsageError("give --month YYYY-MM, or both --from YYYY-MM and --to YYYY-MM")
+    if first and first > last:
+        raise click.BadParameter(f"--from {first} is later than --to {last}; expected --from ≤ --to (YYYY-MM)",
+                                 param_hint="'--from'")
     from reports.monthly import build
+    from reports.pdf import PdfError
+    from reports.series import build_range
 
-    for path in build(store.connect(db), month, out_dir, formats):
+    engine = store.connect(db)
+    try:
+        paths = build(engine, month, out_dir, formats) if month else build_range(engine, first, last, out_dir, formats)
+    except PdfError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in paths:
         click.echo(str(path))
