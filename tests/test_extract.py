@@ -231,3 +231,11 @@ def test_form_wrapped_table_page_with_furniture_named_wrapper():
     assert article.title == "关于规范催收的通知"
     assert article.published_at == datetime(2023, 5, 6, tzinfo=SH)
     assert article.text.split("\n") == paras
+
+
+def test_traditional_source_label_gives_the_outlet():
+    body = "這是一段足夠長的正文內容，用於測試來源的抽取是否正確。" * 5
+    html = (f"<html><head><title>標題測試文章</title></head><body><h1>標題測試文章</h1>"
+            f"<div class='info'><span>2024-09-16 10:00:00</span> <span>來源：演示理財圈</span></div>"
+            f"<div class='content'><p>{body}</p><p>{body}</p></div></body></html>")
+    assert extract(html.encode("utf-8")).author == "演示理財圈"

@@ -27,8 +27,8 @@ _OUTLET_META = ("og:site_name", "source", "mediaid", "publisher", "application-n
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-–—]+\s|--|——)\s*")
 _LABEL_DATE = re.compile(r"(?:发布|发表|更新|出版|刊发|成文)?(?:时间|日期)\s*[:：]")
 _AUTHOR_LINE = re.compile(r"(?:作者|撰文|文)\s*[:：/]\s*([^\s|｜/,，;；:：()（）]{2,20})")
-_SOURCE_LINE = re.compile(r"(?:来源|来自|出处|稿源|信息来源)\s*[:：]\s*([^\s|｜,，;；:：]{2,30})")
-_LABEL_PREFIX = re.compile(r"^(?:作者|来源|来自|出处|稿源|记者|编辑)\s*[:：]?\s*")
+_SOURCE_LINE = re.compile(r"(?:来源|來源|来自|來自|出处|出處|稿源|信息来源|信息來源)\s*[:：]\s*([^\s|｜,，;；:：]{2,30})")
+_LABEL_PREFIX = re.compile(r"^(?:作者|来源|來源|来自|來自|出处|出處|稿源|记者|記者|编辑|編輯)\s*[:：]?\s*")
 _EMAILISH = re.compile(r"@|^name\b|https?:", re.I)
 
 
