@@ -53,7 +53,7 @@ def daily_volume(days: list[dict], peaks: list[dict], title: str) -> bytes:
         ax.set_xlabel("日期（日）")
         ax.set_ylabel("文章数（篇）")
         ax.set_title(title, loc="left")
-        _annotate_peaks(ax, peaks, len(days))
+        _annotate_peaks(ax, peaks, len(days), top)
         ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=9, ncols=2)
         return _png(fig)
 
@@ -67,8 +67,12 @@ def _levels(peaks: list[dict]) -> int:
     return levels
 
 
-def _annotate_peaks(ax, peaks: list[dict], days: int) -> None:
-    """Label each peak day with its count and its top story's title; close neighbours stack upwards."""
+def _annotate_peaks(ax, peaks: list[dict], days: int, top: float) -> None:
+    """Label each peak day with its count and its top story's title.
+
+    Labels float above the month's highest bar (so they never cover a bar); close
+    neighbours stack upwards, one label height per level.
+    """
     level, previous = 0, None
     for p in sorted(peaks, key=lambda d: d["day"]):
         level = level + 1 if previous is not None and p["day"] - previous <= 9 else 0
@@ -78,8 +82,9 @@ def _annotate_peaks(ax, peaks: list[dict], days: int) -> None:
         dx = {"left": -4, "right": 4, "center": 0}[ha]
         title = p.get("top_title")
         label = f"{p['label']} {p['relevant']}篇" + (f"\n{short(title, 14)}" if title else "")
-        ax.annotate(label, xy=(p["day"], max(p["relevant"], p["total"])), xytext=(dx, 6 + 26 * level),
-                    textcoords="offset points", ha=ha, va="bottom", fontsize=8, color=ACCENT, linespacing=1.2,
+        ax.annotate(label, xy=(p["day"], max(p["relevant"], p["total"])),
+                    xytext=(dx, top * (1.1 + 0.45 * level) + 0.3), textcoords=("offset points", "data"),
+                    ha=ha, va="bottom", fontsize=8, color=ACCENT, linespacing=1.2,
                     arrowprops={"arrowstyle": "-", "color": ACCENT, "lw": 0.6, "shrinkA": 0, "shrinkB": 1})
 
 

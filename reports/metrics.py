@@ -143,6 +143,7 @@ def weeks(rel: list[dict], month: str) -> list[dict]:
         members = [r for r in rel if start <= int(r["date"][8:10]) <= end]
         negative = [r["id"] for r in members if r["sentiment"] == "negative"]
         out.append({"key": f"week-{start:02d}", "label": f"{int(month[5:7])}月{start}日–{end}日",
+                    "first": f"{month}-{start:02d}", "last": f"{month}-{end:02d}",
                     "count": len(members), "negative": len(negative),
                     "share": share(len(negative), len(members)), "ids": negative})
     return out
@@ -166,13 +167,16 @@ def topic_stories(rel: list[dict], topic_rows: list[dict], n: int = 3) -> dict[s
 
 
 def peak_stories(rel: list[dict], peak_days: list[dict], top: list[dict]) -> None:
-    """Give each peak day the title of its top story (the highest-ranked story with an article that day)."""
+    """Give each peak day the title of its top story (the highest-ranked story with an article that day),
+    as its origin article names it."""
     rank = {s["story_id"]: i for i, s in enumerate(top)}
     for day in peak_days:
         members = [r for r in rel if r["date"] == day["date"]]
         best = min(members, key=lambda r: (rank.get(r["story_id"], len(rank)), r["id"] != r["story_id"],
                                            r["published_at"], r["id"]))
-        day["top_title"], day["top_id"], day["top_url"] = best["title"], best["id"], best["url"]
+        story = next((s for s in top if s["story_id"] == best["story_id"]), None)
+        lead = story["lead"] if story else best  # a repost's day is labelled with its story's origin
+        day["top_title"], day["top_id"], day["top_url"] = lead["title"], lead["id"], lead["url"]
 
 
 def stories(rel: list[dict], n: int = 10) -> list[dict]:

@@ -105,7 +105,8 @@ def test_overview_counts(built):
     assert "| 发布方（媒体/机构） | 6 |" in md
     assert "去年同月库中没有文章，本期不作同比。" in md
     assert "本月有 1 篇文章尚未分析（编号 #21）" in md
-    assert "- 9月3日：2 篇，主要报道[《“爆通讯录”式催收再现 亲友不堪其扰》]" in md
+    # a repost's peak day is labelled with its story's origin (published 9月1日)
+    assert "- 9月3日：2 篇，主要报道[《“爆通讯录”式催收再现：借款人亲友不堪其扰》](https://www.chinanews.com.cn/sh/2024/09-01/1007.shtml)" in md
     assert "- 9月5日：2 篇，主要报道[《关于规范互联网贷款催收行为的通知》]" in md
     assert "- 9月12日：3 篇，主要报道[《借一万到手七千：砍头息网贷调查（样例）》]" in md
     assert "库中共有文章 25 篇（已分析 23 篇）" in md
