@@ -59,6 +59,17 @@ class SourceBase(BaseModel):
         return [self.url] if self.url else list(self.urls or [])
 
 
+class SingleUrlSource(SourceBase):
+    """A source reached through one root or endpoint: it takes ``url``, never ``urls``."""
+
+    @field_validator("urls")
+    @classmethod
+    def _one_url(cls, value):
+        if value:
+            raise ValueError("this kind takes one `url` (its site root or endpoint), not `urls`")
+        return value
+
+
 def regex(value: str | None) -> str | None:
     """Validator: ``value`` compiles as a regular expression."""
     if value is not None:

@@ -2,12 +2,12 @@
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from lendwatch.config import SourceBase
+from lendwatch.config import SingleUrlSource
 
 
-class Source(SourceBase):
+class Source(SingleUrlSource):
     """``keywords`` defaults to the file's keywords; ``rtt`` 4 sorts by time, 1 by relevance.
 
     A captcha page (百度安全验证) is retried once with fresh cookies after ``captcha_pause`` seconds.
@@ -19,10 +19,3 @@ class Source(SourceBase):
     max_pages: int = Field(default=5, ge=1, le=76)
     rtt: Literal[1, 4] = 4
     captcha_pause: float = Field(default=20.0, ge=0, le=600)
-
-    @field_validator("urls")
-    @classmethod
-    def _one_endpoint(cls, value):
-        if value:
-            raise ValueError("a baidu_news source takes `url` (the search endpoint), not `urls`")
-        return value

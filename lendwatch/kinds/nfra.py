@@ -4,12 +4,12 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from lendwatch.config import SourceBase
+from lendwatch.config import SingleUrlSource
 
 DEFAULT_ITEMS = [915, 916, 925, 926, 931, 4097]
 
 
-class Source(SourceBase):
+class Source(SingleUrlSource):
     """``url`` is the site root; ``items`` the column itemIds (监管动态 915, 行政处罚 931, ...)."""
 
     kind: Literal["nfra"]
@@ -19,12 +19,6 @@ class Source(SourceBase):
     max_pages: int = Field(default=10, ge=1, le=10000, description="list pages per itemId")
     static_fallback: bool = True
 
-    @field_validator("urls")
-    @classmethod
-    def _one_root(cls, value):
-        if value:
-            raise ValueError("an nfra source takes `url` (the site root), not `urls`")
-        return value
 
     @field_validator("items")
     @classmethod

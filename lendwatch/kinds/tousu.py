@@ -3,9 +3,9 @@
 import hashlib
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from lendwatch.config import SourceBase
+from lendwatch.config import SingleUrlSource
 
 SALT = "$d6eb7ff91ee257475%"  # the public constant of the site's own JavaScript
 
@@ -15,7 +15,7 @@ def signature(salt: str, *values) -> str:
     return hashlib.sha256("".join(sorted([salt, *map(str, values)])).encode("utf-8")).hexdigest()
 
 
-class Source(SourceBase):
+class Source(SingleUrlSource):
     """``url`` is the site root; every feed type is paged up to ``max_pages`` (the site keeps ~50).
 
     ``keywords`` (none by default) also queries the search API, which on the real site needs a
@@ -32,10 +32,3 @@ class Source(SourceBase):
     page_size: int = Field(default=10, ge=1, le=50)
     max_pages: int = Field(default=50, ge=1, le=1000)
     min_delay: float = Field(default=2.0, ge=0, le=600)
-
-    @field_validator("urls")
-    @classmethod
-    def _one_root(cls, value):
-        if value:
-            raise ValueError("a tousu source takes `url` (the site root), not `urls`")
-        return value
