@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from lendwatch.sandbox.articles import load
 from tests.conftest import run_cli
 
 SOURCES = """
@@ -79,3 +80,17 @@ def test_analyze_then_export_and_run(crawled, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "analysed 0 articles" in result.stdout
     assert (tmp_path / "reports" / "report-2024-09.md").exists()
+
+
+def test_since_skips_older_articles(tmp_path, sample_site):
+    sources = tmp_path / "gov.toml"
+    sources.write_text(SOURCES.format(base=sample_site.base_url), encoding="utf-8")
+    db = tmp_path / "since.db"
+    result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet", "--since", "2024-09-01")
+    assert result.returncode == 0, result.stderr
+    dates = [r[0] for r in query(db, "select published_at from articles")]
+    assert dates and min(dates) >= "2024-09-01"
+    older = sum(1 for a in load() if a.site == "gov" and a.published.isoformat() < "2024-09-01")
+    assert f"before-since {older}" in result.stdout
+    bad = run_cli("crawl", "--sources", sources, "--db", db, "--since", "2024-13-01")
+    assert bad.returncode == 2 and "--since" in bad.stderr
