@@ -13,7 +13,7 @@ from analysis.lexicon import Doc, Hit, Lexicon, find
 
 import re
 
-RELEVANCE_RULES_VERSION = "1"
+RELEVANCE_RULES_VERSION = "2"
 
 # A lending-platform name (宜X贷, X金服, X钱包, X创投, X贷网) counts once as a subject term; generic
 # compounds (网贷, 信贷, 房贷, 现金贷, …) are excluded by the character before 贷.
@@ -46,10 +46,12 @@ def _weighted(hits: list[Hit], weights, max_count: int = 2) -> tuple[float, dict
     return sum(terms.values()), terms
 
 
-def decide(doc: Doc, lex: Lexicon, topic_hits: list[Hit]) -> tuple[bool, dict]:
-    """Return (relevant, evidence). ``topic_hits`` are the topic-lexicon hits (the issue side)."""
+def decide(doc: Doc, lex: Lexicon, topic_hits: list[Hit], hits: list[Hit] | None = None) -> tuple[bool, dict]:
+    """Return (relevant, evidence). ``topic_hits`` are the topic-lexicon hits (the issue side),
+    ``hits`` the relevance-lexicon hits (found here when not given)."""
     rules = lex.rules["relevance"]
-    hits = find(lex.relevance_matcher, doc)
+    if hits is None:
+        hits = find(lex.relevance_matcher, doc)
     subj_hits = [h for h in hits if h.term in lex.subject]
     off_hits = [h for h in hits if h.term in lex.offtopic]
     # Issue side: each distinct topic term once, at its largest positive weight.

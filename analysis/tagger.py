@@ -2,7 +2,8 @@
 
 Steps: normalise (``analysis.normalize``), cap the analysed text, match the lexicon on the normalised
 string (``analysis.lexicon``), decide relevance (``analysis.relevance``) and topics
-(``analysis.topics``), score sentiment (``analysis.sentiment.score``, another module's contract) and
+(``analysis.topics``) by the rules, let the learned layer (``analysis.topics.model()``) take the
+final decision on the rule figures and term counts, score sentiment (``analysis.sentiment.score``, another module's contract) and
 extract entities (``analysis.entities``).  Every decision carries its evidence (terms and sentences).
 
 Bad input (empty, no Chinese, huge, broken surrogates, not a string) is tagged ``relevant=False``
@@ -10,7 +11,8 @@ with the reason in ``evidence["relevant"]["reason"]``; ``tag`` does not raise on
 
 Versions stored beside each analysis:
 
-- ``LEXICON_VERSION``: a hash of the lexicon files in ``analysis/data/``, plus the rule versions;
+- ``LEXICON_VERSION``: a hash of the lexicon files in ``analysis/data/``, the rule versions and the
+  learned layer ``analysis/models/topics.npz``;
 - ``MODEL_VERSION``: the lexicon version plus ``analysis.sentiment.SENTIMENT_VERSION``.
 """
 
@@ -34,7 +36,7 @@ except ImportError:  # the sentiment module is written separately; tag() reports
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 MAX_CHARS = int(_lexicon.load().rules["relevance"].get("max_chars", 20000))
 _SENTIMENT_VERSION = getattr(_sentiment, "SENTIMENT_VERSION", "missing")
 
@@ -47,8 +49,9 @@ _rule_versions = "+".join(
         f"ent{_entities.ENTITIES_VERSION}",
     ]
 )
+_model_digest = hashlib.sha256(_topics.MODEL_PATH.read_bytes()).hexdigest() if _topics.MODEL_PATH.exists() else "none"
 LEXICON_VERSION: str = (
-    "lex-" + hashlib.sha256((_lexicon.load().digest + _rule_versions).encode()).hexdigest()[:12]
+    "lex-" + hashlib.sha256((_lexicon.load().digest + _rule_versions + _model_digest).encode()).hexdigest()[:12]
 )
 MODEL_VERSION: str = f"{LEXICON_VERSION}+sent-{_SENTIMENT_VERSION}"
 
@@ -104,6 +107,72 @@ def _not_relevant(reason: str, **extra) -> Tags:
     )
 
 
+def analyse(body: str, head: str = "") -> tuple[_lexicon.Doc, dict]:
+    """The rule stage on normalised text: the document, and everything the learned layer reads."""
+    lex = _lexicon.load()
+    doc = _lexicon.Doc.build(body, head)
+    scores, topic_hits = _topics.score_topics(doc, lex)
+    rel_hits = _lexicon.find(lex.relevance_matcher, doc)
+    rule_relevant, rel_evidence = _relevance.decide(doc, lex, topic_hits, rel_hits)
+    chosen, topic_evidence = _topics.assign(doc, lex, scores)
+    feats = _topics.features(doc, lex, scores, chosen, topic_hits, rel_hits, rel_evidence["scores"], rule_relevant)
+    return doc, {
+        "rule_relevant": rule_relevant, "rule_topics": chosen, "rel_evidence": rel_evidence,
+        "topic_evidence": topic_evidence, "features": feats, "hits": topic_hits + rel_hits, "scores": scores,
+    }
+
+
+def decide(body: str, head: str = "") -> tuple[bool, list[str], dict, dict]:
+    """Relevance and topics of normalised text, with evidence: the rules, then the learned layer
+    (``analysis.topics.model()``) when it is shipped."""
+    doc, a = analyse(body, head)
+    relevant, topics = a["rule_relevant"], a["rule_topics"]
+    rel_ev, top_ev = a["rel_evidence"], a["topic_evidence"]
+    model = _topics.model()
+    if model is not None:
+        out = model.decide(a["features"])
+        relevant, p, contrib = out[_topics.RELEVANCE_HEAD]
+        rel_ev["model"] = {"p": round(p, 3), "rule": a["rule_relevant"], "drivers": _topics.drivers(contrib)}
+        if relevant:
+            rel_ev.pop("reason", None)
+        elif a["rule_relevant"]:
+            rel_ev["reason"] = f"learned layer: p={p:.2f} below cut-off"
+        if relevant and not rel_ev["sentences"]:
+            rel_ev["sentences"] = _topics.sentences_for(doc, a["hits"], rel_ev["model"]["drivers"])
+        topics = [t for t in _lexicon.TOPIC_CODES if out[t][0]]
+        top_ev = _learned_topic_evidence(doc, a, out, topics)
+    if not relevant:
+        return False, [], rel_ev, {}
+    return True, topics, rel_ev, top_ev
+
+
+def _learned_topic_evidence(doc, a: dict, out: dict, topics: list[str]) -> dict:
+    """Evidence of each chosen topic (and of rule topics the learned layer dropped): its driving
+    terms and their sentences, beside the rule score and threshold."""
+    lex = _lexicon.load()
+    evidence = {}
+    for t in _lexicon.TOPIC_CODES:
+        if t not in topics and t not in a["rule_topics"]:
+            continue
+        _decision, p, contrib = out[t]
+        rule_ev = a["topic_evidence"].get(t) or {}
+        terms = _topics.drivers(contrib)
+        ev = {
+            "score": rule_ev.get("score", round(a["scores"][t].score, 3)),
+            "threshold": rule_ev.get("threshold", round(_topics.threshold(t, doc, lex), 3)),
+            "p": round(p, 3),
+            "rule": t in a["rule_topics"],
+            "terms": list(terms) + [k for k in rule_ev.get("terms", []) if k not in terms],
+            "contributions": terms,
+            "weights": rule_ev.get("weights", {}),
+            "sentences": _topics.sentences_for(doc, a["hits"], terms) or rule_ev.get("sentences", []),
+        }
+        if t not in topics:
+            ev["note"] = f"dropped by the learned layer (p={p:.2f})"
+        evidence[t] = ev
+    return evidence
+
+
 def tag(text: str, title: str | None = None, *, with_sentiment: bool = True) -> Tags:
     """Tag one article (body ``text``, optional ``title``); see the module docstring.
 
@@ -120,16 +189,9 @@ def tag(text: str, title: str | None = None, *, with_sentiment: bool = True) -> 
     if not _HAS_HAN.search(body) and not _HAS_HAN.search(head):
         return _not_relevant("no Chinese text")
 
-    lex = _lexicon.load()
-    doc = _lexicon.Doc.build(body, head)
-    scores, topic_hits = _topics.score_topics(doc, lex)
-    relevant, rel_evidence = _relevance.decide(doc, lex, topic_hits)
+    relevant, topics, rel_evidence, topic_evidence = decide(body, head)
     if truncated:
         rel_evidence["truncated_at"] = MAX_CHARS
-    if relevant:
-        topics, topic_evidence = _topics.assign(doc, lex, scores)
-    else:
-        topics, topic_evidence = [], {}
     evidence: dict = {"relevant": rel_evidence, "topics": topic_evidence}
     if with_sentiment:
         label, p_negative = _score_sentiment(head + "\n" + body if head else body, evidence)

@@ -1,17 +1,30 @@
 """Topics: a weighted lexicon per topic (``data/topic_terms.tsv``), thresholds (``data/rules.toml``)
-and the boundary rules of TOPICS.md that a lexicon alone cannot express.
+and the boundary rules of TOPICS.md that a lexicon alone cannot express; then a small learned layer
+(``models/topics.npz``, built by ``analysis.train_topics``) that re-weighs what the rules found.
 
-Every decision keeps its evidence: the matched terms with their weights and counts, and the sentences
-they were found in, so a researcher can audit any count in a report.
+The learned layer is one logistic-regression head per topic plus one for relevance, over the same
+sparse features (:func:`features`): the count of every lexicon term, and per topic the rule score
+against its threshold, its spread over the sentences, its presence in the title, and the rule's own
+decision.  Every decision keeps its evidence: the terms that drove it (rule weights, and for the
+learned layer each term's contribution to the logit) and the sentences they were found in, so a
+researcher can audit any count in a report.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
 
 from analysis.lexicon import TOPIC_CODES, Doc, Hit, Lexicon, find
 
-TOPICS_RULES_VERSION = "1"
+TOPICS_RULES_VERSION = "2"
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "topics.npz"
+RELEVANCE_HEAD = "relevant"
 
 # Convention 1: `delinquency` is the borrower side.  When the platform itself fails to pay investors,
 # these generic words describe the platform, so they do not count towards delinquency.
@@ -141,3 +154,103 @@ def assign(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore]) -> tuple[list[
         if t in notes:
             evidence[t]["note"] = notes[t]
     return chosen, evidence
+
+
+# --------------------------------------------------------------------------- the learned layer
+
+
+def features(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore], chosen: list[str],
+             hits: list[Hit], rel_hits: list[Hit], rel_scores: dict, rel_rule: bool) -> dict[str, float]:
+    """Sparse features of one document: ``t:TERM`` lexicon-term counts (body count capped at 2, halved,
+    plus 0.5 in the title), ``TOPIC:NAME`` rule figures per topic and ``r:NAME`` relevance figures."""
+    counts: dict[str, list[int]] = {}  # term -> [body count, title count]; a term in both lexicons once
+    for h in {(h.term, h.start, h.in_title): h for h in hits + rel_hits}.values():
+        counts.setdefault(h.term, [0, 0])[h.in_title] += 1
+    feats = {"t:" + term: 0.5 * min(body, 2) + 0.5 * (title > 0) for term, (body, title) in counts.items()}
+    n_sent = max(1, len(doc.sentences))
+    top = max((s.score for s in scores.values()), default=0.0)
+    for t in TOPIC_CODES:
+        s = scores[t]
+        if s.score <= 0:
+            continue
+        positive = [h for h in s.hits if s.terms.get(h.term, 0) > 0]
+        feats[t + ":ratio"] = max(-1.0, min(4.0, s.score / threshold(t, doc, lex)))
+        feats[t + ":title"] = float(any(h.in_title for h in positive))
+        feats[t + ":spread"] = len({doc.sentence_index(h.start) for h in positive if not h.in_title}) / n_sent
+        feats[t + ":top"] = s.score / top if top > 0 else 0.0
+        feats[t + ":rule"] = float(t in chosen)
+    issue_plus = rel_scores["subject"] + rel_scores["issue"]
+    feats.update({
+        "r:subject": min(rel_scores["subject"] / 6, 3.0),
+        "r:issue": min(rel_scores["issue"] / 10, 3.0),
+        "r:offtopic": rel_scores["offtopic"] / (issue_plus + 1),
+        "r:share": rel_scores["sentence_share"],
+        "r:density": min(rel_scores["density_per_1000"] / 10, 2.0),
+        "r:in_title": float(rel_scores["in_title"]),
+        "r:in_lead": float(rel_scores["in_lead"]),
+        "r:rule": float(rel_rule),
+        "r:length": math.log10(len(doc.body) + 10) / 4,
+    })
+    return {k: v for k, v in feats.items() if v}
+
+
+class TopicModel:
+    """Weights of the heads (relevance, then the topics) over named features; numpy only, no pickle."""
+
+    def __init__(self, names: list[str], heads: list[str], weights: np.ndarray, params: dict):
+        self.index = {n: i for i, n in enumerate(names)}
+        self.heads = heads
+        self.weights = weights  # heads x features
+        self.bias = dict(zip(heads, params["bias"]))
+        self.cutoff = dict(zip(heads, params["cutoff"]))
+        self.params = params
+
+    @classmethod
+    def load(cls, path: Path | str = MODEL_PATH) -> "TopicModel":
+        with np.load(path, allow_pickle=False) as f:
+            names = bytes(f["names"]).decode("utf-8").split("\x00")
+            params = json.loads(bytes(f["params"]).decode("utf-8"))
+            return cls(names, params["heads"], np.asarray(f["weights"], dtype=np.float64), params)
+
+    def contributions(self, feats: dict[str, float]) -> dict[str, dict[str, float]]:
+        """Per head, each present feature's contribution to the logit (weight x value), non-zero only."""
+        cols = [(self.index[k], v, k) for k, v in feats.items() if k in self.index]
+        out = {}
+        for i, head in enumerate(self.heads):
+            row = self.weights[i]
+            out[head] = {k: row[j] * v for j, v, k in cols if row[j]}
+        return out
+
+    def decide(self, feats: dict[str, float]) -> dict[str, tuple[bool, float, dict[str, float]]]:
+        """Per head: (decision, probability, contributions)."""
+        out = {}
+        for head, contrib in self.contributions(feats).items():
+            z = self.bias[head] + sum(contrib.values())
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+            out[head] = (p >= self.cutoff[head], p, contrib)
+        return out
+
+
+@lru_cache(maxsize=1)
+def model() -> TopicModel | None:
+    """The shipped learned layer, or None when ``models/topics.npz`` is missing (rules alone decide)."""
+    return TopicModel.load() if MODEL_PATH.exists() else None
+
+
+def drivers(contrib: dict[str, float], limit: int = 8) -> dict[str, float]:
+    """The lexicon terms that pushed a learned decision up, largest first (the ``t:`` features)."""
+    terms = sorted(((k[2:], v) for k, v in contrib.items() if k.startswith("t:") and v > 0), key=lambda kv: -kv[1])
+    return {k: round(v, 3) for k, v in terms[:limit]}
+
+
+def sentences_for(doc: Doc, hits: list[Hit], terms, limit: int = 5) -> list[str]:
+    """The sentences (or the title) where ``terms`` were matched, in text order."""
+    out: list[str] = []
+    for h in hits:
+        if h.term in terms:
+            s = doc.title if h.in_title else doc.sentence(h.start)
+            if s and s not in out:
+                out.append(s)
+            if len(out) >= limit:
+                break
+    return out

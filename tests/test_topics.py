@@ -9,6 +9,7 @@ from analysis.tagger import tag
 
 HERE = Path(__file__).parent
 OWN = HERE / "fixtures" / "labels" / "own_topics.jsonl"
+OWN_TRAIN = HERE / "fixtures" / "labels" / "own_train.jsonl"
 DEV = HERE.parent.parent / "shared" / "data" / "topics-dev" / "dev_finnsp.jsonl"
 ARTICLES = HERE.parent / "lendwatch" / "sandbox" / "articles"
 
@@ -112,35 +113,63 @@ def test_topic_evidence_names_terms_and_sentences():
 # Floors are the figures measured when the lexicon was last changed, minus a small margin.
 
 
+# Measured with lexicon + learned layer lex-* of analysis/models/topics.npz (see analysis/models/README.md):
+# holdout rel P 0.970 R 1.000, topics 0.873; dev rel F1 0.857, topics 0.790; articles rel F1 0.981, topics 0.836.
 def test_holdout_gate():
     result = evaluate_topics(OWN, split="holdout")
     print(format_report(result, verbose=True))
     assert result["n"] >= 40
     assert result["relevance"]["precision"] >= 0.95
-    assert result["relevance"]["recall"] >= 0.90
-    assert result["topics"]["micro_f1"] >= 0.80
+    assert result["relevance"]["recall"] >= 0.95
+    assert result["topics"]["micro_f1"] >= 0.85
 
 
-def test_tune_split_is_fitted():
-    result = evaluate_topics(OWN, split="tune")
-    assert result["relevance"]["f1"] >= 0.97
-    assert result["topics"]["micro_f1"] >= 0.88
+def test_training_texts_are_fitted():
+    for path, split in ((OWN, "tune"), (OWN_TRAIN, None)):
+        result = evaluate_topics(path, split=split)
+        assert result["relevance"]["f1"] >= 0.97, path
+        assert result["topics"]["micro_f1"] >= 0.90, path
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data/topics-dev is not present")
 def test_dev_file_floor():
     result = evaluate_topics(DEV)
     print(format_report(result))
-    assert result["relevance"]["f1"] >= 0.75
-    assert result["topics"]["micro_f1"] >= 0.65
+    assert result["relevance"]["f1"] >= 0.83
+    assert result["topics"]["micro_f1"] >= 0.76
 
 
 @pytest.mark.skipif(not any(ARTICLES.glob("*.md")), reason="no sample articles yet")
 def test_sample_articles_floor():
     result = evaluate_topics(ARTICLES)
     print(format_report(result))
-    assert result["relevance"]["f1"] >= 0.90
-    assert result["topics"]["micro_f1"] >= 0.70
+    assert result["relevance"]["precision"] >= 0.95
+    assert result["relevance"]["recall"] >= 0.97
+    assert result["topics"]["micro_f1"] >= 0.81
+
+
+def test_shipped_topic_model_matches_its_training(tmp_path):
+    """Retraining on the labelled texts in the repository gives the shipped arrays (the model is not stale)."""
+    import numpy as np
+
+    from analysis.topics import MODEL_PATH
+    from analysis.train_topics import train
+
+    figures = train(tmp_path, seed=13)
+    assert figures["rows"] >= 250 and figures["bytes"] < 2_000_000
+    with np.load(MODEL_PATH, allow_pickle=False) as shipped, np.load(tmp_path / "topics.npz", allow_pickle=False) as new:
+        assert bytes(shipped["names"]) == bytes(new["names"])
+        np.testing.assert_allclose(shipped["weights"], new["weights"], atol=1e-4)
+
+
+def test_learned_decision_carries_terms_and_sentences():
+    t = tags("#某贷爆雷# 平台逾期兑付半年，出借人集体报案，求关注！我们的血汗钱什么时候能回来？")
+    assert t.relevant and {"platform_risk", "complaints"} <= set(t.topics)
+    assert t.evidence["relevant"]["model"]["drivers"]
+    for code in ("platform_risk", "complaints"):
+        ev = t.evidence["topics"][code]
+        assert ev["p"] >= 0.35 and ev["contributions"]
+        assert all(any(term in s for s in ev["sentences"]) for term in list(ev["contributions"])[:1])
 
 
 def test_own_labels_are_well_formed():
@@ -149,8 +178,11 @@ def test_own_labels_are_well_formed():
     from analysis.lexicon import TOPIC_CODES
 
     rows = [json.loads(line) for line in OWN.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) >= 60
-    assert {r["split"] for r in rows} == {"tune", "holdout"}
+    train = [json.loads(line) for line in OWN_TRAIN.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 60 and len(train) >= 200
+    assert {r["split"] for r in rows} == {"tune", "holdout"} and {r["split"] for r in train} == {"train"}
+    assert len({r["id"] for r in rows + train}) == len(rows) + len(train)
+    rows += train
     for r in rows:
         assert set(r["topics"]) <= set(TOPIC_CODES), r["id"]
         assert r["sentiment"] in {"negative", "neutral", "positive"}

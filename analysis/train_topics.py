@@ -1,0 +1,160 @@
+"""Train the learned layer of relevance and topics (``analysis/models/topics.npz``).
+
+``train(out_dir, seed=13) -> dict`` reads only the project's own labelled texts
+(``tests/fixtures/labels/``: the ``tune`` split of ``own_topics.jsonl`` and all of ``own_train.jsonl``;
+the ``holdout`` split is never read), runs the rule stage of :func:`analysis.tagger.analyse` on each,
+and fits one L2 logistic regression per head over :func:`analysis.topics.features`: relevance on every
+text, each topic on the relevant texts.  The regularisation and the topic cut-off are chosen by
+5-fold cross-validation (folds seeded), whose figures are returned and stored in the model.  Same data
+and seed give the same arrays.
+
+    python -m analysis.train_topics --out analysis/models --seed 13
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from analysis import topics as _topics
+from analysis.lexicon import TOPIC_CODES
+from analysis.normalize import normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = ROOT / "tests" / "fixtures" / "labels"
+TRAIN_FILES = (("own_topics.jsonl", "tune"), ("own_train.jsonl", None))
+HEADS = (_topics.RELEVANCE_HEAD, *TOPIC_CODES)
+C_GRID = (0.3, 1.0, 3.0, 10.0)
+CUTOFF_GRID = (0.35, 0.4, 0.45, 0.5)
+N_FOLDS = 5
+
+
+def load_rows(labels_dir: Path = LABELS) -> list[dict]:
+    rows = []
+    for name, split in TRAIN_FILES:
+        for line in (labels_dir / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                if split is None or row.get("split") == split:
+                    rows.append(row)
+    return rows
+
+
+def featurise(rows: list[dict]) -> list[dict[str, float]]:
+    from analysis.tagger import analyse
+
+    return [analyse(normalize(r["text"]), normalize(r.get("title") or "").replace("\n", " "))[1]["features"]
+            for r in rows]
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    if y.min() == y.max():  # a head with one class in this fold: a constant
+        return np.zeros(x.shape[1]), (8.0 if y[0] else -8.0)
+    clf = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    return clf.coef_[0], float(clf.intercept_[0])
+
+
+def fit_heads(x: np.ndarray, gold: dict[str, np.ndarray], relevant: np.ndarray, c: float):
+    """Weights (heads x features) and biases: relevance on every row, topics on relevant rows."""
+    w, b = [], []
+    for head in HEADS:
+        rows = slice(None) if head == _topics.RELEVANCE_HEAD else relevant
+        coef, bias = _fit(x[rows], gold[head][rows], c)
+        w.append(coef)
+        b.append(bias)
+    return np.vstack(w), np.asarray(b)
+
+
+def _scores(pred_rel, pred_top, gold_rel, gold_top) -> dict:
+    tp = int((pred_rel & gold_rel).sum())
+    p = tp / max(1, pred_rel.sum())
+    r = tp / max(1, gold_rel.sum())
+    # topics count on gold-relevant texts; a rejected relevant text misses its topics
+    pt = pred_top & pred_rel[:, None] & gold_rel[:, None]
+    gt = gold_top & gold_rel[:, None]
+    ttp = int((pt & gt).sum())
+    mp, mr = ttp / max(1, pt.sum()), ttp / max(1, gt.sum())
+    return {"rel_p": round(p, 3), "rel_r": round(r, 3),
+            "topics_p": round(mp, 3), "topics_r": round(mr, 3),
+            "topics_f1": round(2 * mp * mr / max(1e-9, mp + mr), 3)}
+
+
+def cross_validate(x, gold, seed: int) -> dict:
+    """Out-of-fold probabilities per C, and the figures at the best (C, topic cut-off)."""
+    n = len(x)
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    fold = np.empty(n, dtype=int)
+    fold[order] = np.arange(n) % N_FOLDS
+    relevant = gold[_topics.RELEVANCE_HEAD].astype(bool)
+    gold_top = np.column_stack([gold[t] for t in TOPIC_CODES]).astype(bool)
+    best = None
+    for c in C_GRID:
+        z = np.zeros((n, len(HEADS)))
+        for k in range(N_FOLDS):
+            tr, te = fold != k, fold == k
+            w, b = fit_heads(x[tr], {h: g[tr] for h, g in gold.items()}, relevant[tr], c)
+            z[te] = x[te] @ w.T + b
+        prob = 1 / (1 + np.exp(-z))
+        for cut in CUTOFF_GRID:
+            s = _scores(prob[:, 0] >= 0.5, prob[:, 1:] >= cut, relevant, gold_top)
+            key = s["topics_f1"] + 2 * min(s["rel_p"], s["rel_r"])
+            if best is None or key > best[0]:
+                best = (key, c, cut, s)
+    _key, c, cut, s = best
+    return {"C": c, "topic_cutoff": cut, "cv": s, "folds": N_FOLDS}
+
+
+def train(out_dir: Path | str, seed: int = 13) -> dict:
+    """Fit the heads on the own labelled texts and write ``out_dir/topics.npz``; return the figures."""
+    rows = load_rows()
+    feats = featurise(rows)
+    names = sorted({k for f in feats for k in f})
+    index = {k: i for i, k in enumerate(names)}
+    x = np.zeros((len(rows), len(names)))
+    for i, f in enumerate(feats):
+        for k, v in f.items():
+            x[i, index[k]] = v
+    gold = {_topics.RELEVANCE_HEAD: np.array([bool(r["relevant"]) for r in rows], dtype=int)}
+    for t in TOPIC_CODES:
+        gold[t] = np.array([t in (r.get("topics") or []) for r in rows], dtype=int)
+    cv = cross_validate(x, gold, seed)
+    w, b = fit_heads(x, gold, gold[_topics.RELEVANCE_HEAD].astype(bool), cv["C"])
+    keep = np.abs(w).max(axis=0) > 1e-6
+    names = [n for n, k in zip(names, keep) if k]
+    params = {
+        "heads": list(HEADS),
+        "bias": [round(float(v), 6) for v in b],
+        "cutoff": [0.5] + [cv["topic_cutoff"]] * len(TOPIC_CODES),
+        "meta": {"seed": seed, "rows": len(rows), "files": [f for f, _ in TRAIN_FILES], "features": len(names), **cv},
+    }
+    out = Path(out_dir) / "topics.npz"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        names=np.frombuffer("\x00".join(names).encode("utf-8"), dtype=np.uint8),
+        weights=w[:, keep].astype(np.float32),
+        params=np.frombuffer(json.dumps(params, ensure_ascii=False, sort_keys=True).encode("utf-8"), dtype=np.uint8),
+    )
+    _topics.model.cache_clear()
+    return {"path": str(out), "bytes": out.stat().st_size, **params["meta"]}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Train the learned relevance/topic layer on the own labelled texts.")
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "models"), help="output folder")
+    ap.add_argument("--seed", type=int, default=13, help="seed of the cross-validation folds")
+    args = ap.parse_args(argv)
+    print(json.dumps(train(args.out, args.seed), ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
