@@ -47,13 +47,15 @@ def _range(first: str, last: str | None = None) -> tuple[str, str]:
     return f"{first}-01", f"{shift_month(last or first, 1)}-01"
 
 
-def _outlet(row: dict) -> str:
+def outlet(row: dict) -> str:
+    """The outlet (媒体名) of an article row: ``extra.outlet``, else the author, else the source name."""
     extra = row.get("extra") or {}
-    outlet = extra.get("outlet") if isinstance(extra, dict) else None
-    return (outlet or row.get("author") or row["source"]).strip()
+    name = extra.get("outlet") if isinstance(extra, dict) else None
+    return (name or row.get("author") or row["source"]).strip()
 
 
-def _is_sample(row: dict) -> bool:
+def is_sample(row: dict) -> bool:
+    """Whether an article row comes from the sample site (``extra.sample`` or a loopback host)."""
     extra = row.get("extra") or {}
     if isinstance(extra, dict) and extra.get("sample"):
         return True
@@ -94,8 +96,8 @@ def month_articles(engine: Engine, month: str, detail: bool = True) -> list[dict
                 title=(row["title"] or "").strip() or "（无标题）",
                 date=row["published_at"][:10],
             )
-            row["outlet"] = _outlet(row)
-            row["sample"] = _is_sample(row)
+            row["outlet"] = outlet(row)
+            row["sample"] = is_sample(row)
             rows.append(row)
     return rows
 

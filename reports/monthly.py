@@ -15,6 +15,7 @@ import base64
 import calendar
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy import Engine
@@ -133,6 +134,7 @@ def gather(engine: Engine, month: str) -> dict:
     ctx["listed"] = _listed(rows, rel)
     ctx["listed_ids"] = {r["id"] for r in ctx["listed"]}
     ctx["refs"] = _refs(ctx, rows, rel)
+    _browse_filters(ctx)
     return ctx
 
 
@@ -174,6 +176,52 @@ def _refs(ctx: dict, rows: list[dict], rel: list[dict]) -> Refs:
     for s in ctx["trends"]["spikes"]:
         s["ref"] = refs.add(f"{s['label']}的相关文章（高峰）", [r["id"] for r in rel if r["date"] == s["date"]])
     return refs
+
+
+def browse_query(**params) -> str:
+    """The browsing site's list parameters (``/articles?…``) for a figure; empty values left out."""
+    return urlencode([(key.rstrip("_"), "1" if value is True else value) for key, value in params.items() if value])
+
+
+def _browse_filters(ctx: dict) -> None:
+    """Give each figure the browse filter that lists exactly the articles it counts, as ``browse``.
+
+    Figures the browsing site cannot reproduce exactly (stories, rising terms, which count words
+    of the lead; complaints, counted by filing date) keep only their appendix list.
+    """
+    month, ov = ctx["month"], ctx["overview"]
+    rel = dict(month=month, relevant=True)
+    ov["browse_total"] = browse_query(month=month)
+    ov["browse_relevant"] = browse_query(**rel)
+    ov["browse_prev_total"] = browse_query(month=ctx["prev_month"])
+    ov["browse_prev_relevant"] = browse_query(month=ctx["prev_month"], relevant=True)
+    if ctx["yoy"]:
+        ctx["yoy"]["browse_total"] = browse_query(month=ctx["yoy"]["month"])
+        ctx["yoy"]["browse_relevant"] = browse_query(month=ctx["yoy"]["month"], relevant=True)
+    for day in ctx["peaks"] + ctx["trends"]["spikes"]:
+        day["browse"] = browse_query(from_=day["date"], to=day["date"], relevant=True)
+    for t in ctx["topics"]:
+        t["browse"] = browse_query(**rel, topic=t["code"])
+    for s in ctx["sentiment"]:
+        s["browse"] = browse_query(**rel, sentiment=s["code"])
+    for w in ctx["weeks"]:
+        w["browse_all"] = browse_query(from_=w["first"], to=w["last"], relevant=True)
+        w["browse"] = browse_query(from_=w["first"], to=w["last"], relevant=True, sentiment="negative")
+    for t in ctx["negative_by_topic"]:
+        t["browse_all"] = browse_query(**rel, topic=t["code"])
+        t["browse"] = browse_query(**rel, topic=t["code"], sentiment="negative")
+    for x in ctx["lenders"]:
+        x["browse"] = browse_query(**rel, lender=x["name"])
+        x["browse_negative"] = browse_query(**rel, lender=x["name"], sentiment="negative")
+    for o in ctx["outlets"]:
+        o["browse"] = browse_query(**rel, outlet=o["outlet"])
+    for c in ctx["cases"]:
+        c["browse"] = browse_query(**rel, story=str(c["story_id"]))
+    for s in ctx["per_source"]:
+        s["browse_total"] = browse_query(month=month, source=s["source"])
+        s["browse_relevant"] = browse_query(**rel, source=s["source"])
+    for s in ctx["catalogue"]:
+        s["browse"] = browse_query(source=s["source"])
 
 
 # --- files ------------------------------------------------------------------

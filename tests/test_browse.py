@@ -244,3 +244,14 @@ def test_cli_binds_loopback_and_says_read_only(site):
         process.wait(timeout=10)
     assert lines[0].startswith("search index ") and "152 unchanged" in lines[0]
     assert re.match(r"browsing site \(read-only\) at http://127\.0\.0\.1:\d+/", lines[1])
+
+
+def test_repost_links_its_story_and_the_story_original(site):
+    story_id, repost = db_rows(site, "SELECT story_id, max(article_id) FROM analyses "
+                                     "WHERE story_id != article_id GROUP BY story_id ORDER BY count(*) DESC LIMIT 1")[0]
+    first_id, first_url = db_rows(site, "SELECT a.id, a.url FROM articles a JOIN analyses n ON n.article_id = a.id "
+                                        f"WHERE n.story_id = {story_id} ORDER BY a.published_at, a.id LIMIT 1")[0]
+    html = page(site["app"], f"/article/{repost}")
+    assert f'<a class="first" href="/article/{first_id}">' in html
+    assert f'<a class="original-first" href="{first_url}"' in html and f'href="/story/{story_id}"' in html
+    assert 'class="origin"' not in page(site["app"], f"/article/{first_id}")

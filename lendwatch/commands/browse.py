@@ -43,7 +43,9 @@ def browse(port, host, index_path, reports_dir, no_update, db):
                    f"{summary.removed} removed, {summary.unchanged} unchanged")
     if reports_dir is None and engine.url.get_backend_name() == "sqlite":
         reports_dir = Path(engine.url.database.removeprefix("file:").split("?")[0]).parent
-    server = make(BrowseApp(engine, index_path, reports_dir, bind=f"{host}:{port}"), host, port)
+    app = BrowseApp(engine, index_path, reports_dir, bind=f"{host}:{port}")
+    app.warm()
+    server = make(app, host, port)
     click.echo(f"browsing site (read-only) at http://{host}:{server.server_port}/ — Ctrl-C to stop", err=False)
     try:
         server.serve_forever()

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.engine import make_url
 
 from lendwatch import schema
-from reports.browse import queries
+from reports.browse import columns, queries
 from reports.browse.search import QueryError, highlight, snippet, term_pattern
 from reports.labels import SENTIMENTS, TOPICS, topic_label
 
@@ -27,6 +27,7 @@ PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-ac
             "base-uri 'none'; frame-ancestors 'none'")
 SNAPSHOT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'"
+FIGURE_LINK = re.compile(rb'(<span class="fig" data-browse="([^"<>]*)"><a class="n")(?: href="[^"<>]*")?>')
 REPORT_NAME = re.compile(r"report-\d{4}-\d{2}(\.html|\.md|-files/[\w.-]+\.(png|csv))")
 CSV_COLUMNS = ["id", "published_at", "source", "outlet", "title", "url", "relevant", "topics",
                "sentiment", "p_negative", "story_id", "reach", "sample"]
@@ -73,11 +74,17 @@ class BrowseApp:
     def __init__(self, engine: Engine, index_path: Path, reports_dir: Path | None = None, bind: str = ""):
         self.engine, self.index_path, self.bind = engine, Path(index_path), bind
         self.reports_dir = Path(reports_dir) if reports_dir else None
+        self.columns = columns.Cache(self.index_path, queries.SORTS)
         self.env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         labels = {"topic_label": topic_label, "sentiment_label": lambda c: SENTIMENTS.get(c or "", c or "—")}
         self.env.filters.update(labels, http_url=http_url, day=lambda iso: (iso or "")[:10] or "（无日期）")
         self.env.globals.update(labels, TOPICS=TOPICS, SENTIMENTS=SENTIMENTS, bind=bind)
+
+    def warm(self) -> None:
+        """Read the index's columns now, so that the first list is as fast as the rest."""
+        with self._index() as index:
+            self.columns.get(index)
 
     # --- plumbing ------------------------------------------------------------
 
@@ -144,7 +151,7 @@ class BrowseApp:
 
     def articles(self, f: queries.Filters):
         with self._index() as index:
-            result = queries.search(index, f)
+            result = queries.search(index, f, self.columns.get(index))
         pattern = term_pattern(f.q) if f.q else None
         texts = self._texts([r["id"] for r in result.rows]) if f.q else {}
         for row in result.rows:
@@ -176,6 +183,7 @@ class BrowseApp:
         art = dict(row._mapping)
         with self._index() as index:
             doc = index.execute("SELECT outlet, reach FROM docs WHERE id = ?", (article_id,)).fetchone()
+            origin = queries.story_origin(index, art["story_id"]) if art["story_id"] else None
         art["outlet"], art["reach"] = doc if doc else (art["author"] or art["source"], 1)
         evidence = art["evidence"] or {}
         topics = [{"code": c, "label": topic_label(c),
@@ -188,7 +196,8 @@ class BrowseApp:
         entities = [(label, param, values) for key, (param, label) in ENTITY_LABELS.items()
                     if (values := (art["entities"] or {}).get(key))]
         paragraphs = [mark_evidence(p, marks) for p in (art["text"] or "").split("\n") if p.strip()]
-        return self._page("article.html", a=art, topics=topics, entities=entities, paragraphs=paragraphs,
+        return self._page("article.html", a=art, origin=origin if origin and origin["id"] != article_id else None,
+                          topics=topics, entities=entities, paragraphs=paragraphs,
                           sentiment_sentences=evidence.get("sentiment") or [],
                           relevant_sentences=(evidence.get("relevant") or {}).get("sentences", []),
                           title_html=mark_evidence(art["title"] or "（无标题）", marks),
@@ -219,8 +228,10 @@ class BrowseApp:
             raise NotFound(f"报告 {name}")
         kinds = {".html": "text/html; charset=utf-8", ".md": "text/plain; charset=utf-8", ".png": "image/png",
                  ".csv": "text/csv; charset=utf-8"}
-        return "200 OK", [("Content-Type", kinds[Path(name).suffix]), ("Content-Security-Policy", REPORT_CSP)], \
-            (self.reports_dir / name).read_bytes()
+        body = (self.reports_dir / name).read_bytes()
+        if name.endswith(".html"):
+            body = link_figures(body)
+        return "200 OK", [("Content-Type", kinds[Path(name).suffix]), ("Content-Security-Policy", REPORT_CSP)], body
 
     # --- helpers -------------------------------------------------------------
 
@@ -234,6 +245,15 @@ class BrowseApp:
             return []
         return sorted((p.name for p in self.reports_dir.glob("report-*.html") if REPORT_NAME.fullmatch(p.name)),
                       reverse=True)
+
+
+def link_figures(html: bytes) -> bytes:
+    """A report's figures (``<span class="fig" data-browse="…"><a class="n" …>``) linked to their lists.
+
+    The report file links each number to its appendix; served here, the number opens the
+    filtered list ``/articles?…`` that its ``data-browse`` attribute names (same-site only).
+    """
+    return FIGURE_LINK.sub(lambda m: m.group(1) + b' href="/articles?' + m.group(2) + b'">', html)
 
 
 def mark_evidence(text: str, marks: list[tuple[str, str]]) -> Markup:

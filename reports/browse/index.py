@@ -16,9 +16,9 @@ from sqlalchemy import Engine, select
 
 from lendwatch import schema
 from reports.browse.search import spaced
-from reports.data import _is_sample, _outlet
+from reports.data import is_sample, outlet
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 ENTITY_KINDS = {"lenders": "lender", "regulators": "regulator", "courts": "court", "laws": "law",
                 "doc_numbers": "doc_number", "regions": "region"}
 BATCH = 500
@@ -75,18 +75,18 @@ def _rows(engine: Engine):
             topics = list(row["topics"] or []) if analysed else []
             doc = {
                 "id": row["id"], "published_at": row["published_at"], "source": row["source"],
-                "outlet": _outlet(row), "title": (row["title"] or "").strip(), "url": row["url"],
+                "outlet": outlet(row), "title": (row["title"] or "").strip(), "url": row["url"],
                 "analysed": int(analysed), "relevant": int(bool(row["relevant"])), "topics": " ".join(topics),
                 "sentiment": row["sentiment"], "p_negative": row["p_negative"],
                 "story_id": row["story_id"] if row["story_id"] is not None else row["id"],
-                "sample": int(_is_sample(row)), "text_hash": row["text_hash"],
+                "sample": int(is_sample(row)), "text_hash": row["text_hash"],
             }
             doc["stamp"] = json.dumps([doc["title"], doc["published_at"], doc["url"], doc["outlet"],
                                        row["analyzed_at"], doc["story_id"], INDEX_VERSION])
             tags = [("topic", t) for t in topics]
             for key, kind in ENTITY_KINDS.items():
-                tags += [(kind, v) for v in dict(row["entities"] or {}).get(key, []) if v]
-            yield doc, tags
+                tags += [(kind, str(v).strip()) for v in dict(row["entities"] or {}).get(key, []) if str(v).strip()]
+            yield doc, list(dict.fromkeys(tags))
 
 
 def _texts(engine: Engine, ids: list[int]) -> dict[int, tuple[str, str]]:

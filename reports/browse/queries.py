@@ -1,16 +1,18 @@
 """Filtered, sorted, paged article lists from the search index: the ``/articles`` URL parameters.
 
 ``Filters.parse(params)`` validates the query string (a bad value raises ``FilterError`` naming
-the parameter); ``search(index, filters)`` returns a page of rows, the total and facet counts.
+the parameter); ``search(index, filters, columns)`` returns a page of rows, the total and facet counts.
 """
 
 import re
 import sqlite3
-import time
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from urllib.parse import urlencode
 
+import numpy as np
+
+from reports.browse.columns import Columns
 from reports.browse.search import fts_query
 from reports.data import shift_month
 from reports.labels import SENTIMENTS
@@ -104,7 +106,7 @@ class Filters:
             value = getattr(self, f.name)
             if f.name in ("tags", "sort", "page") or not value:
                 continue
-            out.append((f.name, str(value), self.url(**{f.name: f.default}, page=1)))
+            out.append((f.name, "是" if value is True else str(value), self.url(**{f.name: f.default}, page=1)))
         for tag in self.tags:
             out.append((tag[0], tag[1], self.url(tags=tuple(t for t in self.tags if t != tag), page=1)))
         return out
@@ -150,24 +152,36 @@ LIST_COLUMNS = ("id, published_at, source, outlet, title, url, relevant, topics,
                 "story_id, reach, sample")
 
 
-def search(index: sqlite3.Connection, f: Filters, facets: bool = True) -> Result:
+def search(index: sqlite3.Connection, f: Filters, columns: Columns, facets: bool = True) -> Result:
     """One page of the list ``f`` describes, its total and (optionally) facet counts.
 
-    The matching ids are collected once into a temporary table that the count, the page and
-    every facet then join (the search index itself is opened read-only).
+    SQL finds the matching ids (only the FTS table for a bare search, nothing for the unfiltered
+    list); ``columns`` orders them, picks the page and counts the facets in memory.
     """
     where, args = _where(f)
-    index.execute("DROP TABLE IF EXISTS temp.hits")
-    index.execute("CREATE TEMP TABLE hits (id INTEGER PRIMARY KEY)")
-    index.execute(f"INSERT INTO temp.hits SELECT d.id FROM docs d{where}", args)
-    total = index.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
-    query = (f"SELECT {', '.join('d.' + c.strip() for c in LIST_COLUMNS.split(','))} "
-             f"FROM docs d WHERE d.id IN temp.hits ORDER BY {SORTS[f.sort]} LIMIT ? OFFSET ?")
-    rows = _dicts(index.execute(query, [PAGE_SIZE, (f.page - 1) * PAGE_SIZE]))
-    result = Result(rows, total)
+    if not where:
+        positions, total = None, len(columns.ids)
+    else:
+        bare_search = f.q and not _where(replace(f, q=""))[0]
+        sql = "SELECT rowid FROM fts WHERE fts MATCH ?" if bare_search else f"SELECT d.id FROM docs d{where}"
+        ids = np.fromiter((r[0] for r in index.execute(sql, args)), dtype=np.int64)
+        ids.sort()
+        positions = columns.positions(ids)
+        total = len(positions)
+    page = columns.page(positions, f.sort, (f.page - 1) * PAGE_SIZE, PAGE_SIZE)
+    found = {r["id"]: r for r in _dicts(index.execute(
+        f"SELECT {LIST_COLUMNS} FROM docs WHERE id IN ({', '.join('?' * len(page))})", page))} if page else {}
+    result = Result([found[i] for i in page], total)
     if facets and total:
-        result.facets = _facets(index)
+        result.facets = columns.facets(positions)
     return result
+
+
+def story_origin(index: sqlite3.Connection, story_id: int) -> dict | None:
+    """The first article of a story (首发, as its story page lists it first), or None."""
+    rows = _dicts(index.execute(f"SELECT {LIST_COLUMNS} FROM docs d WHERE d.story_id = ? "
+                                f"ORDER BY {SORTS['oldest']} LIMIT 1", (story_id,)))
+    return rows[0] if rows else None
 
 
 def iter_all(index: sqlite3.Connection, f: Filters):
@@ -181,31 +195,3 @@ def iter_all(index: sqlite3.Connection, f: Filters):
 def _dicts(cursor) -> list[dict]:
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row)) for row in cursor]
-
-
-FACET_LIMIT = 12
-FACET_BUDGET = 0.15  # seconds for all facet counts of one list; the rest are left out, as Datasette does
-
-
-def _facets(index: sqlite3.Connection) -> dict[str, list[tuple[str, int]]]:
-    """Counts per value over ``temp.hits``, the most frequent first, within ``FACET_BUDGET``."""
-    top = f"GROUP BY 1 HAVING 1 IS NOT NULL ORDER BY 2 DESC, 1 LIMIT {FACET_LIMIT}"
-    statements = {kind: (f"SELECT t.value, count(*) FROM temp.hits h JOIN tags t "
-                         f"ON t.article_id = h.id AND t.kind = '{kind}' {top}")
-                  for kind in ("topic", "lender", "regulator", "region")}
-    statements["month"] = ("SELECT substr(d.published_at, 1, 7), count(*) FROM temp.hits h JOIN docs d "
-                           "ON d.id = h.id WHERE d.published_at IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT 24")
-    statements |= {column: (f"SELECT d.{column}, count(*) FROM temp.hits h JOIN docs d ON d.id = h.id "
-                            f"WHERE d.{column} IS NOT NULL {top}") for column in ("sentiment", "source", "outlet")}
-    deadline = time.perf_counter() + FACET_BUDGET
-    index.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
-    out = {}
-    try:
-        for name in ("topic", "month", "sentiment", "source", "outlet", "region", "regulator", "lender"):
-            out[name] = index.execute(statements[name]).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "interrupted" not in str(exc):
-            raise
-    finally:
-        index.set_progress_handler(None, 0)
-    return out

@@ -37,6 +37,7 @@ def _serve(server):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
+    from reports import monthly
     from reports.browse.app import BrowseApp, readonly_engine
     from reports.browse.server import make
 
@@ -44,11 +45,9 @@ def site(tmp_path_factory):
     original_base = _serve(original)
     folder = tmp_path_factory.mktemp("browser")
     built = build(folder, original_base)
-    (folder / "report-2024-09.html").write_text(
-        '<html><body><p>SAMPLE report</p><p>监管政策相关报道 '
-        '<a id="fig" href="/articles?month=2024-09&amp;topic=regulation">N</a> 篇</p></body></html>',
-        encoding="utf-8")
-    app = BrowseApp(readonly_engine(f"sqlite:///{built['db']}"), built["index"], folder, bind="127.0.0.1")
+    engine = readonly_engine(f"sqlite:///{built['db']}")
+    monthly.build(engine, "2024-09", folder, {"html"})  # the real report of the sample data
+    app = BrowseApp(engine, built["index"], folder, bind="127.0.0.1")
     server = make(app, "127.0.0.1", 0, quiet=True)
     yield {**built, "base": _serve(server), "original_base": original_base}
     server.shutdown()

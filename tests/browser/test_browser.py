@@ -56,11 +56,17 @@ def test_filter_by_facet_then_open_a_story(site, page):
 def test_report_figure_leads_to_its_list(site, page):
     page.goto(site["base"] + "/reports")
     page.click("a[href='/reports/report-2024-09.html']")
-    page.click("#fig")
-    page.wait_for_url(re.compile(r"/articles\?month=2024-09&topic=regulation$"))
+    page.wait_for_url(re.compile(r"/reports/report-2024-09\.html$"))
+    figure = page.locator("span.fig a.n[href='/articles?month=2024-09&relevant=1&topic=regulation']").first
+    figure.scroll_into_view_if_needed()
+    shown = int(figure.inner_text())
+    shot(page, "6-report-figure")
+    figure.click()
+    page.wait_for_url(re.compile(r"/articles\?month=2024-09&relevant=1&topic=regulation$"))
     expected = _count(site, "SELECT count(*) FROM articles a JOIN analyses n ON n.article_id = a.id, "
-                            "json_each(n.topics) t WHERE t.value = 'regulation' AND a.published_at LIKE '2024-09%'")
-    assert int(page.inner_text("#total")) == expected > 0
+                            "json_each(n.topics) t WHERE t.value = 'regulation' AND n.relevant = 1 "
+                            "AND a.published_at LIKE '2024-09%'")
+    assert int(page.inner_text("#total")) == shown == expected > 0
     shot(page, "6-report-list")
 
 
