@@ -239,3 +239,19 @@ def test_traditional_source_label_gives_the_outlet():
             f"<div class='info'><span>2024-09-16 10:00:00</span> <span>來源：演示理財圈</span></div>"
             f"<div class='content'><p>{body}</p><p>{body}</p></div></body></html>")
     assert extract(html.encode("utf-8")).author == "演示理財圈"
+
+
+def test_related_links_block_at_the_end_of_the_body_is_dropped():
+    body = "国庆假期临近，各大在线旅游平台数据显示，假期国内游预订量较去年同期明显增长，热门目的地的酒店预订火热。" * 2
+    html = (f"<html><head><title>国庆出行</title></head><body><h1>国庆出行</h1><div class='content'>"
+            f"<p>{body}</p><p>{body}</p><p>相关阅读：</p><p>国庆消费季多地发放文旅消费券</p>"
+            f"<p>网贷催收新规11月起施行 不得向无关第三人催收</p></div></body></html>")
+    text = extract(html.encode("utf-8")).text
+    assert text.endswith("热门目的地的酒店预订火热。") and "网贷催收" not in text
+
+
+def test_a_related_heading_followed_by_real_paragraphs_is_kept_as_text():
+    body = "国庆假期临近，各大在线旅游平台数据显示，假期国内游预订量较去年同期明显增长，热门目的地的酒店预订火热。" * 2
+    html = (f"<html><head><title>国庆出行</title></head><body><h1>国庆出行</h1><div class='content'>"
+            f"<p>{body}</p><p>相关报道：</p><p>{body}</p></div></body></html>")
+    assert extract(html.encode("utf-8")).text.count("国庆假期临近") == 4

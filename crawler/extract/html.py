@@ -201,9 +201,18 @@ def body_paragraphs(chosen: list, segs: list[Segment], options: ExtractOptions) 
             continue
         if seg.link_chars / len(seg.text) > options.max_link_density:
             continue
-        if options.boilerplate_lines.search(seg.text):
-            continue
         lines.append(seg.text)
+    return [line for line in drop_related_tail(lines, options)
+            if not options.boilerplate_lines.search(line)]
+
+
+def drop_related_tail(lines: list[str], options: ExtractOptions) -> list[str]:
+    """Cut a trailing "相关阅读：" block: a related-links heading followed only by title-like lines."""
+    for i, line in enumerate(lines):
+        if options.related_heading.match(line) and all(
+                len(rest) <= options.title_line_chars and not rest.endswith(("。", "！", "？", "…"))
+                for rest in lines[i + 1:]):
+            return lines[:i]
     return lines
 
 

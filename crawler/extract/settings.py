@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-EXTRACTION_VERSION = "1.1"
+EXTRACTION_VERSION = "1.2"
 
 # Words that, as a part of an element's class or id, mark page furniture rather than article text.
 _BOILERPLATE_WORDS = (
@@ -53,6 +53,10 @@ class ExtractOptions:
     boilerplate_prefixes: tuple[str, ...] = _BOILERPLATE_PREFIXES
     boilerplate_lines: re.Pattern = field(
         default_factory=lambda: re.compile("|".join(_BOILERPLATE_LINES), re.I))
+    # a related-links heading inside the body: it and the title-like lines after it are dropped
+    related_heading: re.Pattern = field(default_factory=lambda: re.compile(
+        r"^(相关(阅读|新闻|报道|链接|推荐|文章)|延伸阅读|推荐阅读|热门推荐|猜你喜欢|相關(閱讀|新聞|報道|文章))\s*[：:]"))
+    title_line_chars: int = 40
 
 
 DEFAULT_OPTIONS = ExtractOptions()
