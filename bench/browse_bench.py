@@ -5,6 +5,7 @@ analyses, builds the search index, then times each list URL inside the WSGI app 
 the first page over HTTP (and in headless Chromium when /usr/bin/chromium exists).
 
     python bench/browse_bench.py --articles 100000
+    python bench/browse_bench.py --articles 100000 --site   # time and size of the static export instead
 """
 
 import argparse
@@ -78,11 +79,30 @@ def time_app(app, url: str, repeat: int) -> tuple[float, float]:
     return times[0], statistics.median(times)
 
 
+def time_site(engine, index_path: Path, out: Path) -> None:
+    """Build the static export twice (the second run finds every file unchanged); print times and sizes."""
+    import shutil
+
+    from reports.browse import static
+
+    shutil.rmtree(out, ignore_errors=True)
+    for run in ("first", "again"):
+        started = time.perf_counter()
+        summary = static.build(engine, index_path, out)
+        print(f"static export ({run}): {time.perf_counter() - started:.1f} s, {summary}")
+    on_disk = sum(p.stat().st_blocks * 512 for p in out.rglob("*") if p.is_file())
+    print(f"on disk: {on_disk / 1e6:.0f} MB in {sum(1 for p in out.rglob('*') if p.is_file())} files; by folder:")
+    for folder in sorted(p for p in out.iterdir()):
+        files = [folder] if folder.is_file() else [p for p in folder.rglob("*") if p.is_file()]
+        print(f"  {folder.name:<16} {len(files):>7} files {sum(p.stat().st_size for p in files) / 1e6:9.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--site", action="store_true", help="time the static export (lendwatch site) instead")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     db = args.out / f"browse-{args.articles}.db"
@@ -96,6 +116,9 @@ def main() -> None:
     summary = index.update(engine, index_path)
     print(f"index update: {summary} in {time.perf_counter() - started:.1f} s "
           f"({index_path.stat().st_size / 1e6:.0f} MB)")
+    if args.site:
+        time_site(engine, index_path, args.out / f"site-{args.articles}")
+        return
     app = BrowseApp(engine, index_path)
     started = time.perf_counter()
     app.warm()

@@ -1,5 +1,6 @@
 """Wording of the report: number formats, Markdown escaping, and the 导语 sentences."""
 
+import re
 
 def pct(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{100 * value:.{digits}f}%"
@@ -41,8 +42,20 @@ def md_text(value) -> str:
     return text
 
 
+UNSAFE_LINK = "#not-a-web-link"
+
+
+def web_url(url: str | None) -> str:
+    """``url`` when it is http(s); anything else (``javascript:``, ``data:``…) becomes a dead anchor.
+
+    Everything in the database came from the web, so no other scheme is ever made a link.
+    """
+    url = (url or "").strip()
+    return url if re.match(r"(?i)^https?://", url) else UNSAFE_LINK
+
+
 def md_url(url: str) -> str:
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return web_url(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def _more_less(change: int) -> str:

@@ -392,3 +392,18 @@ def test_cli_range_usage_errors(tmp_path, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert not list(tmp_path.glob("report-*"))
+
+
+def test_only_web_links_are_made_links(tmp_path):
+    engine = build_fixture_db(tmp_path / "hostile.db")
+    with engine.begin() as conn:
+        conn.execute(schema.articles.update().values(
+            url="javascript:alert(1)", title='<script>alert(2)</script>"><img src=x onerror=alert(3)>'))
+    out = tmp_path / "out"
+    monthly.build(engine, "2024-09", out)
+    html = (out / "report-2024-09.html").read_text(encoding="utf-8")
+    md = (out / "report-2024-09.md").read_text(encoding="utf-8")
+    assert "javascript:" not in html and "javascript:" not in md
+    assert "<script>alert(2)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    assert "\\<script\\>" in md and "<script>" not in md.replace("\\<script\\>", "")

@@ -1,4 +1,4 @@
-"""``lendwatch browse``: the read-only browsing site for journalists."""
+"""``lendwatch browse`` and ``lendwatch site``: the read-only browsing site for journalists, served or static."""
 
 from pathlib import Path
 
@@ -6,6 +6,26 @@ import click
 
 from lendwatch import store
 from lendwatch.commands.options import db_option
+
+
+def _open(db, index_path, reports_dir, update: bool):
+    """The read-only engine, the search index (brought up to date unless ``update`` is false) and the reports folder."""
+    from reports.browse import index
+    from reports.browse.app import readonly_engine
+
+    url = store.resolve_url(db)
+    try:
+        engine = readonly_engine(url)
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    index_path = index_path or index.default_path(url)
+    if update or not index_path.exists():
+        summary = index.update(engine, index_path)
+        click.echo(f"search index {index_path}: {summary.added} added, {summary.updated} updated, "
+                   f"{summary.removed} removed, {summary.unchanged} unchanged")
+    if reports_dir is None and engine.url.get_backend_name() == "sqlite":
+        reports_dir = Path(engine.url.database.removeprefix("file:").split("?")[0]).parent
+    return engine, index_path, reports_dir
 
 
 @click.command()
@@ -27,22 +47,10 @@ def browse(port, host, index_path, reports_dir, no_update, db):
     Example:
       lendwatch browse --db lendwatch-demo/lendwatch.db   # then open http://127.0.0.1:8765/
     """
-    from reports.browse import index
-    from reports.browse.app import BrowseApp, readonly_engine
+    from reports.browse.app import BrowseApp
     from reports.browse.server import make
 
-    url = store.resolve_url(db)
-    try:
-        engine = readonly_engine(url)
-    except (ValueError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    index_path = index_path or index.default_path(url)
-    if not no_update or not index_path.exists():
-        summary = index.update(engine, index_path)
-        click.echo(f"search index {index_path}: {summary.added} added, {summary.updated} updated, "
-                   f"{summary.removed} removed, {summary.unchanged} unchanged")
-    if reports_dir is None and engine.url.get_backend_name() == "sqlite":
-        reports_dir = Path(engine.url.database.removeprefix("file:").split("?")[0]).parent
+    engine, index_path, reports_dir = _open(db, index_path, reports_dir, update=not no_update)
     app = BrowseApp(engine, index_path, reports_dir, bind=f"{host}:{port}")
     app.warm()
     server = make(app, host, port)
@@ -55,4 +63,40 @@ def browse(port, host, index_path, reports_dir, no_update, db):
         server.server_close()
 
 
-COMMANDS = [browse]
+@click.command()
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the site into (new, empty, or an earlier export).")
+@click.option("--index", "index_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Search index file [default: beside the database, NAME.browse.sqlite].")
+@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of monthly reports to copy in [default: the database's folder].")
+@click.option("--snapshots/--no-snapshots", default=True, show_default=True,
+              help="Include each article's stored page (sandboxed) or leave it out with a note.")
+@db_option
+def site(out, index_path, reports_dir, snapshots, db):
+    """Write the browsing site as static files, publishable without a server.
+
+    Relative links only (works from file:// too); a page per article and per story, lists by
+    month, topic, source and sentiment (50 a page, each with a CSV), the monthly reports, and a
+    title search in the browser. Same database, same files; unchanged files are not rewritten.
+
+    \b
+    Example:
+      lendwatch site --db lendwatch-demo/lendwatch.db --out lendwatch-site   # then open lendwatch-site/index.html
+    """
+    from reports.browse.static import SiteError, build
+
+    engine, index_path, reports_dir = _open(db, index_path, reports_dir, update=True)
+    try:
+        summary = build(engine, index_path, out, reports_dir, snapshots=snapshots)
+    except SiteError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from exc
+    click.echo(f"static site {out}: {summary.files} files ({summary.bytes / 1e6:.1f} MB), {summary.written} written, "
+               f"{summary.unchanged} unchanged, {summary.removed} removed; {summary.articles} articles, "
+               f"{summary.snapshots} snapshots, {summary.list_pages} list pages, {summary.stories} stories, "
+               f"{summary.reports} reports")
+    if summary.snapshots_unreadable:
+        click.echo(f"{summary.snapshots_unreadable} snapshots unreadable (left out, noted on their pages)", err=True)
+
+
+COMMANDS = [browse, site]

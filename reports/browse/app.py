@@ -34,6 +34,10 @@ CSV_COLUMNS = ["id", "published_at", "source", "outlet", "title", "url", "releva
 ENTITY_LABELS = {"lenders": ("lender", "机构"), "regulators": ("regulator", "监管/执法部门"),
                  "courts": ("court", "法院"), "laws": ("law", "法规"), "doc_numbers": ("doc_number", "文号"),
                  "regions": ("region", "地区")}
+FILTER_LABELS = {"q": "搜索", "month": "月份", "date_from": "从", "date_to": "到", "source": "来源",
+                 "outlet": "发布方", "sentiment": "情感", "story": "报道事件", "topic": "话题",
+                 **dict(ENTITY_LABELS.values())}
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def readonly_engine(db_url: str) -> Engine:
@@ -58,6 +62,66 @@ def http_url(url: str | None) -> str | None:
     return url.strip()
 
 
+def environment(**globals) -> Environment:
+    """The browse templates' Jinja environment (autoescaping, labels, ``http_url``), with ``globals``."""
+    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    labels = {"topic_label": topic_label, "sentiment_label": lambda c: SENTIMENTS.get(c or "", c or "—")}
+    env.filters.update(labels, http_url=http_url, day=lambda iso: (iso or "")[:10] or "（无日期）")
+    env.globals.update(labels, TOPICS=TOPICS, SENTIMENTS=SENTIMENTS, month_label=month_label, **globals)
+    return env
+
+
+def month_label(month: str) -> str:
+    """``2024-09`` → ``2024年9月``."""
+    return f"{int(month[:4])}年{int(month[5:7])}月" if _MONTH.fullmatch(month or "") else month
+
+
+def chip(param: str, value: str) -> str:
+    """An active filter in words, e.g. ``话题：监管政策``, ``月份：2024年9月``."""
+    if param == "relevant":
+        return "仅相关"
+    shown = {"topic": topic_label, "sentiment": lambda v: SENTIMENTS.get(v, v), "month": month_label}
+    return f"{FILTER_LABELS.get(param, param)}：{shown.get(param, str)(value)}"
+
+
+def csv_bytes(rows) -> bytes:
+    """List rows as CSV (UTF-8 with BOM), cells safe from spreadsheet formulas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def article_query():
+    """The select of articles with their analyses that an article page shows (add a ``where``)."""
+    a, n = schema.articles, schema.analyses
+    return (select(a, n.c.relevant, n.c.topics, n.c.sentiment, n.c.p_negative, n.c.entities, n.c.evidence,
+                   n.c.story_id, n.c.model_version).select_from(a.outerjoin(n, n.c.article_id == a.c.id)))
+
+
+def article_view(art: dict, doc: tuple | None, origin: dict | None) -> dict:
+    """The article template's context from its row, its index ``(outlet, reach)`` and its story's origin."""
+    art["outlet"], art["reach"] = doc if doc else (art["author"] or art["source"], 1)
+    evidence = art["evidence"] or {}
+    topics = [{"code": c, "label": topic_label(c),
+               "terms": (evidence.get("topics", {}).get(c) or {}).get("terms", []),
+               "sentences": (evidence.get("topics", {}).get(c) or {}).get("sentences", [])}
+              for c in art["topics"] or []]
+    marks = [(s, t["label"]) for t in topics for s in t["sentences"]]
+    marks += [(s, "情感：" + SENTIMENTS.get(art["sentiment"], "")) for s in evidence.get("sentiment") or []]
+    marks += [(s, "相关性") for s in (evidence.get("relevant") or {}).get("sentences", [])]
+    entities = [(label, param, values) for key, (param, label) in ENTITY_LABELS.items()
+                if (values := (art["entities"] or {}).get(key))]
+    return {"a": art, "origin": origin if origin and origin["id"] != art["id"] else None, "topics": topics,
+            "entities": entities,
+            "paragraphs": [mark_evidence(p, marks) for p in (art["text"] or "").split("\n") if p.strip()],
+            "sentiment_sentences": evidence.get("sentiment") or [],
+            "title_html": mark_evidence(art["title"] or "（无标题）", marks)}
+
+
 def csv_cell(value) -> str:
     """A CSV cell a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
@@ -75,11 +139,7 @@ class BrowseApp:
         self.engine, self.index_path, self.bind = engine, Path(index_path), bind
         self.reports_dir = Path(reports_dir) if reports_dir else None
         self.columns = columns.Cache(self.index_path, queries.SORTS)
-        self.env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True,
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        labels = {"topic_label": topic_label, "sentiment_label": lambda c: SENTIMENTS.get(c or "", c or "—")}
-        self.env.filters.update(labels, http_url=http_url, day=lambda iso: (iso or "")[:10] or "（无日期）")
-        self.env.globals.update(labels, TOPICS=TOPICS, SENTIMENTS=SENTIMENTS, bind=bind)
+        self.env = environment(bind=bind, chip=chip)
 
     def warm(self) -> None:
         """Read the index's columns now, so that the first list is as fast as the rest."""
@@ -161,47 +221,23 @@ class BrowseApp:
         return self._page("articles.html", f=f, result=result, pages=pages)
 
     def articles_csv(self, f: queries.Filters):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
         with self._index() as index:
-            for row in queries.iter_all(index, f):
-                writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
+            body = csv_bytes(queries.iter_all(index, f))
         return "200 OK", [("Content-Type", "text/csv; charset=utf-8"),
-                          ("Content-Disposition", 'attachment; filename="lendwatch-articles.csv"')], \
-            buffer.getvalue().encode("utf-8-sig")
+                          ("Content-Disposition", 'attachment; filename="lendwatch-articles.csv"')], body
 
     def article(self, article_id: int, params: dict):
-        a, n = schema.articles, schema.analyses
         with self.engine.connect() as conn:
-            row = conn.execute(select(a, n.c.relevant, n.c.topics, n.c.sentiment, n.c.p_negative, n.c.entities,
-                                      n.c.evidence, n.c.story_id, n.c.model_version)
-                               .select_from(a.outerjoin(n, n.c.article_id == a.c.id))
-                               .where(a.c.id == article_id)).first()
+            row = conn.execute(article_query().where(schema.articles.c.id == article_id)).first()
         if row is None:
             raise NotFound(f"文章 {article_id}")
         art = dict(row._mapping)
         with self._index() as index:
             doc = index.execute("SELECT outlet, reach FROM docs WHERE id = ?", (article_id,)).fetchone()
             origin = queries.story_origin(index, art["story_id"]) if art["story_id"] else None
-        art["outlet"], art["reach"] = doc if doc else (art["author"] or art["source"], 1)
-        evidence = art["evidence"] or {}
-        topics = [{"code": c, "label": topic_label(c),
-                   "terms": (evidence.get("topics", {}).get(c) or {}).get("terms", []),
-                   "sentences": (evidence.get("topics", {}).get(c) or {}).get("sentences", [])}
-                  for c in art["topics"] or []]
-        marks = [(s, t["label"]) for t in topics for s in t["sentences"]]
-        marks += [(s, "情感：" + SENTIMENTS.get(art["sentiment"], "")) for s in evidence.get("sentiment") or []]
-        marks += [(s, "相关性") for s in (evidence.get("relevant") or {}).get("sentences", [])]
-        entities = [(label, param, values) for key, (param, label) in ENTITY_LABELS.items()
-                    if (values := (art["entities"] or {}).get(key))]
-        paragraphs = [mark_evidence(p, marks) for p in (art["text"] or "").split("\n") if p.strip()]
-        return self._page("article.html", a=art, origin=origin if origin and origin["id"] != article_id else None,
-                          topics=topics, entities=entities, paragraphs=paragraphs,
-                          sentiment_sentences=evidence.get("sentiment") or [],
-                          relevant_sentences=(evidence.get("relevant") or {}).get("sentences", []),
-                          title_html=mark_evidence(art["title"] or "（无标题）", marks),
-                          back=params.get("back", [""])[-1] if params.get("back", [""])[-1].startswith("/articles") else "")
+        back = params.get("back", [""])[-1]
+        return self._page("article.html", **article_view(art, doc, origin),
+                          back=back if back.startswith("/articles") else "")
 
     def snapshot(self, article_id: int):
         a, p = schema.articles, schema.pages

@@ -84,3 +84,14 @@ def page(browser, request):
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+@pytest.fixture(scope="session")
+def static_site(site):
+    """The static export of the same database and report, opened from ``file://``."""
+    from reports.browse import static
+    from reports.browse.app import readonly_engine
+
+    out = site["db"].parent / "static"
+    static.build(readonly_engine(f"sqlite:///{site['db']}"), site["index"], out, site["db"].parent)
+    return {**site, "out": out, "home": out.resolve().as_uri() + "/index.html"}

@@ -82,3 +82,47 @@ def test_hostile_articles_run_no_script(site, page):
     page.goto(site["base"] + f"/article/{site['notice']}/snapshot")
     assert page.title() != "snapshot script ran"
     assert "SAMPLE DATA" in page.content()
+
+
+def test_static_site_from_file_url_home_month_article_story(static_site, page):
+    page.goto(static_site["home"])
+    assert page.locator("link[rel=stylesheet]").count() == 1
+    assert page.evaluate("getComputedStyle(document.querySelector('header')).display") == "flex"  # CSS loaded
+    page.click("table.months a:text-is('2024年9月')")
+    page.wait_for_url(re.compile(r"/month/2024-09\.html$"))
+    expected = _count(static_site, "SELECT count(*) FROM articles WHERE published_at LIKE '2024-09%'")
+    assert int(page.inner_text("#total")) == expected
+    page.click("nav.pages a.next")
+    page.wait_for_url(re.compile(r"/month/2024-09\.2\.html$"))
+    assert page.locator("ol.hits li").count() == expected - 50
+    page.goto(static_site["out"].resolve().as_uri() + "/month/2024-09.html")
+    page.locator(f'ol.hits a.title[href="../article/{static_site["notice"]}.html"]').click()
+    page.wait_for_url(re.compile(rf"/article/{static_site['notice']}\.html$"))
+    assert "关于加强催收管理的通知" in page.locator("h1").inner_text()
+    shot(page, "8-static-article")
+    page.click("a.story")
+    page.wait_for_url(re.compile(rf"/story/{static_site['notice']}\.html$"))
+    first = page.locator("table.story tr").nth(1)
+    assert "关于加强催收管理的通知" in first.inner_text() and "首发" in first.inner_text()
+    shot(page, "9-static-story")
+
+
+def test_static_search_and_hostile_pages_from_file_url(static_site, page):
+    page.goto(static_site["home"])
+    page.fill("header input[name=q]", "催收")
+    page.click("header button[type=submit]")
+    page.wait_for_url(re.compile(r"/search\.html\?q="))
+    expected = _count(static_site, "SELECT count(*) FROM articles WHERE title LIKE '%催收%' OR author LIKE '%催收%'")
+    page.wait_for_function("document.getElementById('total').textContent !== ''")
+    assert int(page.inner_text("#total")) == expected > 0
+    assert page.locator("ol#hits li").count() == expected
+    hostile = page.locator("ol#hits a.title", has_text="<script>")
+    assert hostile.inner_text().startswith('<script>alert("t")</script>催收')
+    shot(page, "10-static-search")
+    hostile.click()
+    page.wait_for_url(re.compile(rf"/article/{static_site['hostile']['script']}\.html$"))
+    assert page.locator("a.original").count() == 0
+    page.goto(static_site["out"].resolve().as_uri() + f"/article/{static_site['notice']}.snapshot.html")
+    assert page.title() != "snapshot script ran" and "SAMPLE DATA" in page.content()
+    page.goto(static_site["out"].resolve().as_uri() + "/reports/report-2024-09.html")
+    assert page.locator("a[href^='javascript:']").count() == 0  # the report links only http(s) URLs
