@@ -42,6 +42,14 @@ def md_text(value) -> str:
     return text
 
 
+def md_prose(value) -> str:
+    """Running text safe in Markdown: web text in it can open no HTML tag, link or code span."""
+    text = str(value)
+    for char in "\\<>[]`":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 UNSAFE_LINK = "#not-a-web-link"
 
 
