@@ -4,8 +4,9 @@ and the boundary rules of TOPICS.md that a lexicon alone cannot express; then a 
 
 The learned layer is one logistic-regression head per topic plus one for relevance, over the same
 sparse features (:func:`features`): the count of every lexicon term, and per topic the rule score
-against its threshold, its spread over the sentences, its presence in the title, and the rule's own
-decision.  Every decision keeps its evidence: the terms that drove it (rule weights, and for the
+against its threshold, the rule's own decision, and what tells a main subject from a side mention in a
+long article: its share and number of sentences, how early it first appears, whether it is in the title
+or lead, and its share of all topic scores.  Each topic has its own cut-off, chosen by cross-validation.  Every decision keeps its evidence: the terms that drove it (rule weights, and for the
 learned layer each term's contribution to the logit) and the sentences they were found in, so a
 researcher can audit any count in a report.
 """
@@ -38,6 +39,10 @@ _THIRD_PARTY = {"家人", "家属", "父母", "母亲", "同事", "领导", "亲
 _THIRD_PARTY_BONUS = 2.5
 THIRD_PARTY_KEY = "[催收+亲友/同事]"
 _SYNTHETIC_STRONG = {THIRD_PARTY_KEY}
+
+# Learned-layer features: the sentences that make the lead, and the sentence count that saturates.
+LEAD_SENTENCES = 2
+MAX_SENTENCES = 6
 
 
 @dataclass
@@ -162,23 +167,31 @@ def assign(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore]) -> tuple[list[
 def features(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore], chosen: list[str],
              hits: list[Hit], rel_hits: list[Hit], rel_scores: dict, rel_rule: bool) -> dict[str, float]:
     """Sparse features of one document: ``t:TERM`` lexicon-term counts (body count capped at 2, halved,
-    plus 0.5 in the title), ``TOPIC:NAME`` rule figures per topic and ``r:NAME`` relevance figures."""
+    plus 0.5 in the title), ``TOPIC:NAME`` rule figures per topic (main subject vs side mention) and
+    ``r:NAME`` relevance figures."""
     counts: dict[str, list[int]] = {}  # term -> [body count, title count]; a term in both lexicons once
     for h in {(h.term, h.start, h.in_title): h for h in hits + rel_hits}.values():
         counts.setdefault(h.term, [0, 0])[h.in_title] += 1
     feats = {"t:" + term: 0.5 * min(body, 2) + 0.5 * (title > 0) for term, (body, title) in counts.items()}
     n_sent = max(1, len(doc.sentences))
     top = max((s.score for s in scores.values()), default=0.0)
+    total = sum(max(0.0, s.score) for s in scores.values())
     for t in TOPIC_CODES:
         s = scores[t]
         if s.score <= 0:
             continue
         positive = [h for h in s.hits if s.terms.get(h.term, 0) > 0]
+        body_sents = sorted({doc.sentence_index(h.start) for h in positive if not h.in_title})
         feats[t + ":ratio"] = max(-1.0, min(4.0, s.score / threshold(t, doc, lex)))
         feats[t + ":title"] = float(any(h.in_title for h in positive))
-        feats[t + ":spread"] = len({doc.sentence_index(h.start) for h in positive if not h.in_title}) / n_sent
+        feats[t + ":spread"] = len(body_sents) / n_sent
         feats[t + ":top"] = s.score / top if top > 0 else 0.0
         feats[t + ":rule"] = float(t in chosen)
+        # main subject vs side mention: how many sentences, how early, in the lead, its share of all topics
+        feats[t + ":nsent"] = min(len(body_sents), MAX_SENTENCES) / MAX_SENTENCES
+        feats[t + ":first"] = 1 - body_sents[0] / n_sent if body_sents else 0.0
+        feats[t + ":lead"] = float(feats[t + ":title"] > 0 or bool(body_sents) and body_sents[0] < LEAD_SENTENCES)
+        feats[t + ":share"] = s.score / total if total > 0 else 0.0
     issue_plus = rel_scores["subject"] + rel_scores["issue"]
     feats.update({
         "r:subject": min(rel_scores["subject"] / 6, 3.0),
@@ -240,7 +253,7 @@ def model() -> TopicModel | None:
 def drivers(contrib: dict[str, float], limit: int = 8) -> dict[str, float]:
     """The lexicon terms that pushed a learned decision up, largest first (the ``t:`` features)."""
     terms = sorted(((k[2:], v) for k, v in contrib.items() if k.startswith("t:") and v > 0), key=lambda kv: -kv[1])
-    return {k: round(v, 3) for k, v in terms[:limit]}
+    return {k: round(float(v), 3) for k, v in terms[:limit]}
 
 
 def sentences_for(doc: Doc, hits: list[Hit], terms, limit: int = 5) -> list[str]:

@@ -113,8 +113,9 @@ def test_topic_evidence_names_terms_and_sentences():
 # Floors are the figures measured when the lexicon was last changed, minus a small margin.
 
 
-# Measured with lexicon + learned layer lex-* of analysis/models/topics.npz (see analysis/models/README.md):
-# holdout rel P 0.970 R 1.000, topics 0.873; dev rel F1 0.857, topics 0.790; articles rel F1 0.981, topics 0.836.
+# Measured with lexicon + learned layer lex-652829b651cb (analysis/models/topics.npz, analysis/models/README.md):
+# holdout rel P 0.970 R 1.000, topics 0.873; dev rel P 0.837 R 0.837, topics 0.805;
+# articles rel P 0.977 R 1.000, topics 0.865.
 def test_holdout_gate():
     result = evaluate_topics(OWN, split="holdout")
     print(format_report(result, verbose=True))
@@ -135,17 +136,17 @@ def test_training_texts_are_fitted():
 def test_dev_file_floor():
     result = evaluate_topics(DEV)
     print(format_report(result))
-    assert result["relevance"]["f1"] >= 0.83
-    assert result["topics"]["micro_f1"] >= 0.76
+    assert result["relevance"]["f1"] >= 0.81
+    assert result["topics"]["micro_f1"] >= 0.78
 
 
 @pytest.mark.skipif(not any(ARTICLES.glob("*.md")), reason="no sample articles yet")
 def test_sample_articles_floor():
     result = evaluate_topics(ARTICLES)
     print(format_report(result))
-    assert result["relevance"]["precision"] >= 0.95
+    assert result["relevance"]["precision"] >= 0.96
     assert result["relevance"]["recall"] >= 0.97
-    assert result["topics"]["micro_f1"] >= 0.81
+    assert result["topics"]["micro_f1"] >= 0.84
 
 
 def test_shipped_topic_model_matches_its_training(tmp_path):
@@ -156,19 +157,70 @@ def test_shipped_topic_model_matches_its_training(tmp_path):
     from analysis.train_topics import train
 
     figures = train(tmp_path, seed=13)
-    assert figures["rows"] >= 250 and figures["bytes"] < 2_000_000
+    assert figures["rows"] >= 350 and figures["bytes"] < 2_000_000
     with np.load(MODEL_PATH, allow_pickle=False) as shipped, np.load(tmp_path / "topics.npz", allow_pickle=False) as new:
         assert bytes(shipped["names"]) == bytes(new["names"])
         np.testing.assert_allclose(shipped["weights"], new["weights"], atol=1e-4)
 
 
+SIDE_MENTION_TITLE = "催收员冒充法院恐吓借款人 逼其向亲友借钱还款"
+SIDE_MENTION_BODY = (  # written for this test; the complaint is one sentence in a collection story
+    "去年，在某市打工的小王在一款网贷App借了八千元，逾期后噩梦开始。"
+    "催收人员每天打来几十个电话，辱骂恐吓，还冒充法院工作人员称要上门抓人。"
+    "对方给他的父母和同事群发短信，称他是老赖，并把他的照片P成通缉令发到工作群。"
+    "小王说，那段时间他不敢去上班，父母也整夜睡不着。"
+    "他曾在网上投诉过一次，但没有下文。"
+    "律师表示，冒充司法机关、向借款人亲友散布欠款信息属于违法催收，情节严重的可能构成寻衅滋事。"
+    "目前小王已在家人帮助下还清了欠款，但他说那种被人围追堵截的感觉至今难忘。"
+)
+
+
+def test_side_mention_is_not_a_topic():
+    t = tags(SIDE_MENTION_BODY, SIDE_MENTION_TITLE)
+    assert t.relevant and "violent_collection" in t.topics
+    assert "complaints" not in t.topics, t.evidence["topics"].get("complaints")
+
+
+def test_main_subject_features():
+    from analysis.normalize import normalize
+    from analysis.tagger import analyse
+
+    doc, a = analyse(normalize(SIDE_MENTION_BODY), SIDE_MENTION_TITLE)
+    f = a["features"]
+    assert len(doc.sentences) == 7
+    # complaints: one body sentence (the 5th), not in the title or lead, a small share of all topic scores
+    assert f["complaints:spread"] == pytest.approx(1 / 7)
+    assert f["complaints:nsent"] == pytest.approx(1 / 6)
+    assert f["complaints:first"] == pytest.approx(1 - 4 / 7)
+    assert "complaints:lead" not in f and "complaints:title" not in f
+    assert f["complaints:share"] < 0.1
+    # violent_collection: in the title and the lead, from the 2nd sentence on, the largest share
+    assert f["violent_collection:lead"] == 1.0 and f["violent_collection:title"] == 1.0
+    assert f["violent_collection:first"] == pytest.approx(1 - 1 / 7)
+    assert f["violent_collection:share"] == max(v for k, v in f.items() if k.endswith(":share") and not k.startswith("r:"))
+
+
+def test_topic_cutoffs_are_per_topic_and_cross_validated():
+    from analysis.lexicon import TOPIC_CODES
+    from analysis.topics import RELEVANCE_HEAD, model
+    from analysis.train_topics import CUTOFF_GRID
+
+    m = model()
+    assert m.cutoff[RELEVANCE_HEAD] == 0.5
+    assert m.params["meta"]["topic_cutoffs"] == {t: m.cutoff[t] for t in TOPIC_CODES}
+    assert {m.cutoff[t] for t in TOPIC_CODES} <= set(CUTOFF_GRID)
+    assert len({m.cutoff[t] for t in TOPIC_CODES}) > 1
+
+
 def test_learned_decision_carries_terms_and_sentences():
+    from analysis.topics import model
+
     t = tags("#某贷爆雷# 平台逾期兑付半年，出借人集体报案，求关注！我们的血汗钱什么时候能回来？")
     assert t.relevant and {"platform_risk", "complaints"} <= set(t.topics)
     assert t.evidence["relevant"]["model"]["drivers"]
     for code in ("platform_risk", "complaints"):
         ev = t.evidence["topics"][code]
-        assert ev["p"] >= 0.35 and ev["contributions"]
+        assert ev["p"] >= model().cutoff[code] and ev["contributions"]
         assert all(any(term in s for s in ev["sentences"]) for term in list(ev["contributions"])[:1])
 
 
@@ -179,7 +231,8 @@ def test_own_labels_are_well_formed():
 
     rows = [json.loads(line) for line in OWN.read_text(encoding="utf-8").splitlines() if line.strip()]
     train = [json.loads(line) for line in OWN_TRAIN.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) >= 60 and len(train) >= 200
+    assert len(rows) >= 60 and len(train) >= 300
+    assert sum(600 <= len(r["text"]) <= 1500 for r in train) >= 50
     assert {r["split"] for r in rows} == {"tune", "holdout"} and {r["split"] for r in train} == {"train"}
     assert len({r["id"] for r in rows + train}) == len(rows) + len(train)
     rows += train
