@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.sentiment_text import NGRAM_RANGE, has_chinese, normalize, sentence_spans
+from analysis.sentiment_text import NGRAM_RANGE, has_chinese, normalize_spans, sentence_spans
 
-SENTIMENT_VERSION = "charnb-lr-1"
+SENTIMENT_VERSION = "charnb-lr-2"
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "sentiment.npz"
 
@@ -96,13 +96,13 @@ class SentimentModel:
     def _span_features(self, text: str):
         """Spans, and per span the vocabulary ids of its n-grams (concatenated)."""
         spans = sentence_spans(text, MAX_CHARS)[:MAX_SPANS]
+        empty = np.zeros(0, dtype=np.int64)
         if not spans:
-            return spans, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        parts = [normalize(text[s:e]) for s, e in spans]
+            return spans, empty, empty
         # spans joined by NUL: no vocabulary entry holds a NUL, so n-grams across spans never match
-        joined = "\x00".join(parts).encode("utf-32-le", "surrogatepass")
+        joined = normalize_spans(text, spans).encode("utf-32-le", "surrogatepass")
         cp = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
-        pos_owner = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p) + 1 for p in parts])[: len(cp)]
+        pos_owner = np.cumsum(cp == 0)
         lo, hi = NGRAM_RANGE
         all_ids, all_owner = [], []
         for n in range(lo, hi + 1):
@@ -118,7 +118,7 @@ class SentimentModel:
             all_ids.append(vocab_ids[at[hit]])
             all_owner.append(pos_owner[: len(key)][hit])
         if not all_ids:
-            return spans, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            return spans, empty, empty
         return spans, np.concatenate(all_ids), np.concatenate(all_owner)
 
     def _tfidf_dots(self, groups: np.ndarray, ids: np.ndarray, n_groups: int, weights):

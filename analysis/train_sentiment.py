@@ -1,18 +1,21 @@
-"""Rebuild the shipped sentiment model from ``../shared/data/sentiment/*.csv``.
+"""Rebuild the shipped sentiment model from ``../shared/data/sentiment/*.csv`` and our own labels.
 
-``train(data_dir, out_dir, seed=13) -> dict`` is deterministic for a given seed and data:
+``train(data_dir, out_dir, seed=13, own=OWN_FILE) -> dict`` is deterministic for a given seed and data:
 
 1. finnsp_train.csv and bdci2019news_train.csv are read from ``data_dir`` (never copied);
    each is split 80/20 by near-duplicate groups (seeded), the 20% being the validation split.
-2. On the 80%: one character 1-3-gram TF-IDF space (min_df 2, sublinear tf); a negative-vs-not
-   NB-weighted logistic regression on both sets; a positive-vs-neutral logistic regression on the
-   bdci2019news rows labelled pos/neu.
+   ``own`` (``analysis/data/sentiment_own.jsonl``: texts written and labelled by the team by
+   TOPICS.md's sentiment rule) carries its own ``split`` field.
+2. On the training parts: one character 1-3-gram TF-IDF space (min_df 2, sublinear tf); a
+   negative-vs-not NB-weighted logistic regression on all three sets; a positive-vs-neutral
+   logistic regression on the rows labelled positive/neutral (bdci2019news and our own).
+   Our own rows weigh ``OWN_WEIGHT`` times a public row (chosen on the validation splits).
 3. A calibrator (logistic regression on the top-3 and the mean chunk logits) and
-   the positive threshold are fitted on 5-fold out-of-fold predictions of the 80%.
-4. The model is scored on the validation split with the same code as ``analysis.sentiment``;
+   the positive threshold are fitted on 5-fold out-of-fold predictions of the training parts.
+4. The model is scored on the validation splits with the same code as ``analysis.sentiment``;
    SnowNLP (shipped, and retrained on the finnsp 80%) is scored on the same texts.
 
-The shipped model is the one fitted on the 80%, so the validation figures describe it exactly.
+The shipped model is the one fitted on the training parts, so the validation figures describe it exactly.
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ from analysis.evaluate import sentiment_figures
 from analysis.sentiment import SENTIMENT_VERSION, SentimentModel, _sigmoid
 from analysis.sentiment_text import analyze, normalize
 
-SETS = ("finnsp", "bdci2019news")  # the files the shipped model is trained on
+SETS = ("finnsp", "bdci2019news")  # the public files the shipped model is trained on
+OWN_SET = "own"
+OWN_FILE = Path(__file__).resolve().parent / "data" / "sentiment_own.jsonl"
+OWN_WEIGHT = 4.0  # weight of one of our own rows against one public row (chosen on validation)
 MODEL_FILE = "sentiment.npz"
 SNOWNLP_FILE = "snownlp_finnsp.marshal"  # snownlp appends ".3" under Python 3
 MAX_MODEL_BYTES = 2_000_000
@@ -58,6 +64,28 @@ def read_set(data_dir: Path, name: str) -> list[dict]:
     for n, r in enumerate(rows):
         if r.get("label") not in ("0", "1"):
             raise TrainingError(f"{path}: row {n + 2}: label must be 0 or 1, got {r.get('label')!r}")
+    return rows
+
+
+def read_own(path: Path) -> list[dict]:
+    """Our own labelled texts: JSON Lines with ``text``, ``sentiment`` and ``split`` (train|validation)."""
+    path = Path(path)
+    if not path.is_file():
+        raise TrainingError(f"{path}: own labels missing")
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                text, label, split = str(obj["text"]), obj["sentiment"], obj["split"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise TrainingError(f"{path}:{n}: expected an object with text, sentiment, split: {exc}") from exc
+            if label not in ("negative", "neutral", "positive") or split not in ("train", "validation"):
+                raise TrainingError(f"{path}:{n}: sentiment must be negative|neutral|positive and split "
+                                    f"train|validation, got {label!r}, {split!r}")
+            rows.append({"text": text, "label3": label, "valid": split == "validation"})
     return rows
 
 
@@ -102,10 +130,10 @@ def assign_folds(groups: list[int], n_folds: int, seed: int) -> np.ndarray:
 
 
 # -- fitting ----------------------------------------------------------------------------
-def fit_arrays(tokens: list[list[str]], y_neg: np.ndarray, y_pos: np.ndarray) -> dict:
+def fit_arrays(tokens: list[list[str]], y_neg: np.ndarray, y_pos: np.ndarray, weight: np.ndarray) -> dict:
     """Vocabulary, idf and the two heads, as the arrays the scorer reads.
 
-    ``y_pos``: 1 positive, 0 neutral, -1 not used by the positive head.
+    ``y_pos``: 1 positive, 0 neutral, -1 not used by the positive head; ``weight``: per row.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -114,19 +142,19 @@ def fit_arrays(tokens: list[list[str]], y_neg: np.ndarray, y_pos: np.ndarray) ->
     X = vec.fit_transform(tokens)
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
 
-    present = (X > 0).astype(np.float64)
-    pos_count = np.asarray(present[y_neg == 1].sum(axis=0)).ravel() + NB_ALPHA
-    neg_count = np.asarray(present[y_neg == 0].sum(axis=0)).ravel() + NB_ALPHA
+    present = (X > 0).astype(np.float64).T.tocsr()
+    pos_count = present @ (weight * (y_neg == 1)) + NB_ALPHA
+    neg_count = present @ (weight * (y_neg == 0)) + NB_ALPHA
     ratio = np.log((pos_count / pos_count.sum()) / (neg_count / neg_count.sum()))
     neg_head = LogisticRegression(C=C_NEG, class_weight="balanced", max_iter=5000)
-    neg_head.fit(X.multiply(ratio).tocsr(), y_neg)
+    neg_head.fit(X.multiply(ratio).tocsr(), y_neg, sample_weight=weight)
 
     w_pos = np.zeros(len(vocab))
     b_pos = -1.0
     used = y_pos >= 0
     if used.sum() and len(set(y_pos[used])) == 2:
         pos_head = LogisticRegression(C=C_POS, class_weight="balanced", max_iter=5000)
-        pos_head.fit(X[used], y_pos[used])
+        pos_head.fit(X[used], y_pos[used], sample_weight=weight[used])
         w_pos, b_pos = pos_head.coef_[0], float(pos_head.intercept_[0])
 
     params = {"b_neg": float(neg_head.intercept_[0]), "b_pos": b_pos,
@@ -167,21 +195,26 @@ def raw_scores(model: SentimentModel, texts: list[str]) -> np.ndarray:
     return out
 
 
-def fit_calibrator(z: np.ndarray, y_neg: np.ndarray) -> list[float]:
+def fit_calibrator(z: np.ndarray, y_neg: np.ndarray, weight: np.ndarray) -> list[float]:
     from sklearn.linear_model import LogisticRegression
 
-    cal = LogisticRegression(C=100.0, max_iter=1000).fit(z[:, :2], y_neg)
+    cal = LogisticRegression(C=100.0, max_iter=1000).fit(z[:, :2], y_neg, sample_weight=weight)
     return [float(cal.coef_[0][0]), float(cal.coef_[0][1]), float(cal.intercept_[0])]
 
 
-def tune_t_pos(p_neg: np.ndarray, z_pos: np.ndarray, label3: list[str], t_neg: float) -> float:
+def tune_t_pos(p_neg: np.ndarray, z_pos: np.ndarray, label3: list[str], domain: list[str], t_neg: float) -> float:
+    """The positive threshold that maximises the mean over domains of the three-class macro-F1."""
     from sklearn.metrics import f1_score
 
+    domains = sorted(set(domain))
+    at = {d: np.flatnonzero(np.asarray(domain) == d) for d in domains}
+    truth = np.asarray(label3, dtype=object)
     best = (-1.0, 0.5)
     for t in np.round(np.arange(0.2, 0.91, 0.025), 3):
-        pred = ["negative" if pn >= t_neg else ("positive" if _sigmoid(zp) >= t else "neutral")
-                for pn, zp in zip(p_neg, z_pos)]
-        f1 = f1_score(label3, pred, average="macro", labels=["negative", "neutral", "positive"], zero_division=0)
+        pred = np.array(["negative" if pn >= t_neg else ("positive" if _sigmoid(zp) >= t else "neutral")
+                         for pn, zp in zip(p_neg, z_pos)], dtype=object)
+        f1 = np.mean([f1_score(truth[i], pred[i], average="macro", labels=["negative", "neutral", "positive"],
+                               zero_division=0) for i in at.values()])
         if f1 > best[0] + 1e-9:
             best = (f1, float(t))
     return best[1]
@@ -220,37 +253,48 @@ def snownlp_figures(train_texts: list[str], train_neg: np.ndarray, valid: dict, 
 
 
 # -- entry point ------------------------------------------------------------------------
-def train(data_dir: Path, out_dir: Path, seed: int = 13, snownlp: bool = True) -> dict:
-    """Rebuild ``out_dir/sentiment.npz`` from ``data_dir`` and return the validation figures."""
+L3 = {"neg": "negative", "neu": "neutral", "pos": "positive"}
+
+
+def _rows(data_dir: Path, own: Path | None, seed: int) -> tuple[list[dict], dict]:
+    """Every training and validation row (text, negative, label3, domain, valid, fold, weight)."""
+    rows: list[dict] = []
+    files: dict = {}
+    for k, name in enumerate(SETS):
+        found = read_set(data_dir, name)
+        groups = near_duplicate_groups([r["text"] for r in found])
+        valid = assign_folds(groups, N_FOLDS * 5, seed + k) < 5  # 25 buckets: 5 validation, 20 training
+        inner = assign_folds(groups, N_FOLDS, seed + 100 + k)
+        files[name] = {"rows": len(found), "groups": len(set(groups)),
+                       "valid_rows": int(valid.sum()), "train_rows": int((~valid).sum())}
+        rows += [{"text": r["text"], "negative": r["label"] == "0", "label3": L3.get((r.get("label3") or "").strip()),
+                  "domain": name, "valid": bool(v), "fold": int(f), "weight": 1.0}
+                 for r, v, f in zip(found, valid, inner)]
+    if own is not None:
+        found = read_own(own)
+        inner = assign_folds(list(range(len(found))), N_FOLDS, seed + 200)
+        files[OWN_SET] = {"file": Path(own).name, "rows": len(found), "weight": OWN_WEIGHT,
+                          "valid_rows": sum(r["valid"] for r in found),
+                          "train_rows": sum(not r["valid"] for r in found)}
+        rows += [{"text": r["text"], "negative": r["label3"] == "negative", "label3": r["label3"],
+                  "domain": OWN_SET, "valid": r["valid"], "fold": int(f), "weight": OWN_WEIGHT}
+                 for r, f in zip(found, inner)]
+    return rows, files
+
+
+def train(data_dir: Path, out_dir: Path, seed: int = 13, snownlp: bool = True,
+          own: Path | None = OWN_FILE) -> dict:
+    """Rebuild ``out_dir/sentiment.npz`` from ``data_dir`` (and ``own``); return the validation figures."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     t_start = time.perf_counter()
-    texts: list[str] = []
-    y_neg: list[int] = []
-    label3: list[str | None] = []
-    domain: list[str] = []
-    is_valid: list[bool] = []
-    folds: list[int] = []
-    files = {}
-    for k, name in enumerate(SETS):
-        rows = read_set(data_dir, name)
-        set_texts = [r["text"] for r in rows]
-        groups = near_duplicate_groups(set_texts)
-        fold = assign_folds(groups, N_FOLDS * 5, seed + k)  # 25 buckets: 5 validation, 20 training
-        valid = fold < 5
-        inner = assign_folds(groups, N_FOLDS, seed + 100 + k)
-        files[name] = {"rows": len(rows), "groups": len(set(groups)),
-                       "valid_rows": int(valid.sum()), "train_rows": int((~valid).sum())}
-        for r, v, f in zip(rows, valid, inner):
-            texts.append(r["text"])
-            y_neg.append(1 if r["label"] == "0" else 0)
-            l3 = (r.get("label3") or "").strip()
-            label3.append({"neg": "negative", "neu": "neutral", "pos": "positive"}.get(l3))
-            domain.append(name)
-            is_valid.append(bool(v))
-            folds.append(int(f))
-    y = np.array(y_neg)
-    valid = np.array(is_valid)
-    fold = np.array(folds)
+    rows, files = _rows(data_dir, own, seed)
+    texts = [r["text"] for r in rows]
+    label3 = [r["label3"] for r in rows]
+    domain = [r["domain"] for r in rows]
+    y = np.array([int(r["negative"]) for r in rows])
+    valid = np.array([r["valid"] for r in rows])
+    fold = np.array([r["fold"] for r in rows])
+    weight = np.array([r["weight"] for r in rows])
     y_pos = np.array([1 if l == "positive" else 0 if l == "neutral" else -1 for l in label3])
     tokens = [analyze(t) for t in texts]
     train_idx = np.flatnonzero(~valid)
@@ -262,23 +306,23 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13, snownlp: bool = True) -
         held = train_idx[fold[train_idx] == f]
         if len(held) == 0 or len(set(y[fit_idx])) < 2:
             continue
-        arrays = fit_arrays([tokens[i] for i in fit_idx], y[fit_idx], y_pos[fit_idx])
+        arrays = fit_arrays([tokens[i] for i in fit_idx], y[fit_idx], y_pos[fit_idx], weight[fit_idx])
         oof[held] = raw_scores(to_model(arrays), [texts[i] for i in held])
 
-    arrays = fit_arrays([tokens[i] for i in train_idx], y[train_idx], y_pos[train_idx])
-    cal = fit_calibrator(oof[train_idx], y[train_idx])
+    arrays = fit_arrays([tokens[i] for i in train_idx], y[train_idx], y_pos[train_idx], weight[train_idx])
+    cal = fit_calibrator(oof[train_idx], y[train_idx], weight[train_idx])
     arrays["params"]["calibrator"] = cal
     p_oof = np.array([_sigmoid(cal[0] * a + cal[1] * b + cal[2]) for a, b, _ in oof])
-    three = np.array([l is not None for l in label3]) & ~valid
-    if three.any():
-        arrays["params"]["t_pos"] = tune_t_pos(p_oof[three], oof[three, 2],
-                                               [label3[i] for i in np.flatnonzero(three)], 0.5)
+    three = np.flatnonzero(np.array([l is not None for l in label3]) & ~valid)
+    if len(three):
+        arrays["params"]["t_pos"] = tune_t_pos(p_oof[three], oof[three, 2], [label3[i] for i in three],
+                                               [domain[i] for i in three], 0.5)
     model = to_model(arrays)
 
     figures: dict = {"version": SENTIMENT_VERSION, "seed": seed, "files": files,
                      "features": len(arrays["idf"]), "params": dict(arrays["params"]), "validation": {}}
     valid_texts = {}
-    for name in SETS:
+    for name in files:
         idx = [i for i in np.flatnonzero(valid) if domain[i] == name]
         vt = [texts[i] for i in idx]
         pred, p = predict(model, vt)

@@ -16,9 +16,11 @@ from click.testing import CliRunner
 from analysis import sentiment
 from analysis.evaluate import evaluate_sentiment, read_labeled
 from analysis.sentiment import MODEL_PATH, Sentiment, SentimentModel, score
-from analysis.sentiment_text import normalize, sentence_spans
+from analysis.sentiment_text import normalize, normalize_spans, sentence_spans
 
 REPO = Path(__file__).resolve().parents[1]
+OWN = REPO / "analysis" / "data" / "sentiment_own.jsonl"
+SAMPLE_ARTICLES = REPO / "lendwatch" / "sandbox" / "articles"
 SHARED_DATA = REPO.parent / "shared" / "data" / "sentiment"
 needs_shared = pytest.mark.skipif(
     not (SHARED_DATA / "finnsp_train.csv").is_file(), reason="../shared/data/sentiment not present"
@@ -94,17 +96,53 @@ def test_clearly_positive_label():
     assert r.p_negative < 0.2
 
 
-# Known gaps, kept visible: the public training sets call any "negative information about a
-# financial entity" negative, while TOPICS.md calls enforcement bulletins neutral and a victim
-# made whole positive. Fixing these needs texts labelled by TOPICS.md.
-@pytest.mark.xfail(reason="training data labels enforcement news negative; TOPICS.md says neutral", strict=False)
+# Known gap, kept visible: finnsp calls any "negative information about a financial entity"
+# negative (a case registered, funds frozen), while TOPICS.md calls such a bulletin neutral; our own
+# labelled texts (analysis/data/sentiment_own.jsonl) are too few to outweigh it.
+@pytest.mark.xfail(reason="finnsp labels enforcement bulletins negative; TOPICS.md says neutral", strict=False)
 def test_enforcement_bulletin_is_neutral():
     assert score("某网贷平台被立案侦查，警方已冻结涉案资金3000万元。").label == "neutral"
 
 
-@pytest.mark.xfail(reason="resolution stories share the vocabulary of the harm; no in-domain positives", strict=False)
 def test_victim_made_whole_is_positive():
-    assert score("在监管部门的帮助下，王女士拿回了被骗的全部资金，生活重回正轨。").label == "positive"
+    r = score("在监管部门的帮助下，王女士拿回了被骗的全部资金，生活重回正轨。")
+    assert r.label == "positive" and r.p_negative < 0.5
+
+
+def test_in_domain_floor_on_sample_articles():
+    """Quality gate on the team's 150 sample-site articles (never used in training)."""
+    fig = evaluate_sentiment(SAMPLE_ARTICLES)
+    assert fig["n"] == 150 and fig["model"] == sentiment.SENTIMENT_VERSION
+    assert fig["neg_vs_not_macro_f1"] >= 0.75  # 0.782 with charnb-lr-2; 0.680 before our own labels
+    assert fig["macro_f1"] >= 0.60  # 0.647; 0.452 before
+    assert fig["f1_per_class"]["positive"] >= 0.45  # 0.525; 0.069 before
+
+
+# -- our own labelled texts ---------------------------------------------------------------
+def test_own_labels_file_is_well_formed():
+    rows = [json.loads(line) for line in OWN.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 250
+    assert len({r["id"] for r in rows}) == len({r["text"] for r in rows}) == len(rows)
+    assert all(100 <= len(r["text"]) <= 1200 for r in rows)
+    splits = {(r["sentiment"], r["split"]) for r in rows}
+    assert splits == {(label, split) for label in ("negative", "neutral", "positive")
+                      for split in ("train", "validation")}
+    assert 0.15 <= sum(r["split"] == "validation" for r in rows) / len(rows) <= 0.25
+
+
+def test_read_own_reports_bad_rows(tmp_path):
+    from analysis.train_sentiment import TrainingError, read_own
+
+    bad = tmp_path / "own.jsonl"
+    bad.write_text('{"text": "x", "sentiment": "negative", "split": "train"}\n'
+                   '{"text": "y", "sentiment": "bad", "split": "train"}\n', encoding="utf-8")
+    with pytest.raises(TrainingError, match=r"own.jsonl:2: sentiment must be"):
+        read_own(bad)
+    bad.write_text("not json\n", encoding="utf-8")
+    with pytest.raises(TrainingError, match=r"own.jsonl:1: expected an object"):
+        read_own(bad)
+    with pytest.raises(TrainingError, match="own labels missing"):
+        read_own(tmp_path / "missing.jsonl")
 
 
 def test_negative_scores_above_not_negative():
@@ -171,6 +209,15 @@ def test_normalize():
     assert normalize("ＡＢＣ１２３ 借款？？？") == "abc0 借款"
 
 
+def test_normalize_spans_equals_per_sentence_normalize():
+    """Scoring normalises the whole text at once; training normalises sentence by sentence."""
+    texts = [_article(1500), "ＡＢ　１２ ？？ 借款 x。 好的 ！ 第二句话在这里。", "  a  。 b\n\n c", *NEGATIVE]
+    texts += [json.loads(line)["text"] for line in OWN.read_text(encoding="utf-8").splitlines()[:50]]
+    for text in texts:
+        spans = sentence_spans(text)
+        assert normalize_spans(text, spans) == "\x00".join(normalize(text[s:e]) for s, e in spans)
+
+
 # -- evaluation -------------------------------------------------------------------------
 def test_evaluate_sentiment_jsonl_and_csv(tmp_path):
     jl = tmp_path / "labels.jsonl"
@@ -233,6 +280,12 @@ def _synthetic(tmp_path: Path) -> Path:
     d.mkdir()
     _write_set(d / "finnsp_train.csv", finnsp)
     _write_set(d / "bdci2019news_train.csv", bdci)
+    own = [{"text": f"{w}被立案侦查，警方冻结资金{j}万元，案件正在侦办。", "sentiment": "neutral"} for j, w in enumerate(who)]
+    own += [{"text": f"{w}退还多收费用，借款人拿回全部资金{j}次。", "sentiment": "positive"} for j, w in enumerate(who)]
+    own += [{"text": f"{w}催收人员辱骂威胁借款人，骚扰家人{j}天。", "sentiment": "negative"} for j, w in enumerate(who)]
+    with (d / "own.jsonl").open("w", encoding="utf-8") as f:
+        for i, r in enumerate(own):
+            f.write(json.dumps({**r, "split": "validation" if i % 5 == 0 else "train"}, ensure_ascii=False) + "\n")
     return d
 
 
@@ -247,12 +300,16 @@ def test_training_is_deterministic_on_synthetic_data(tmp_path):
     from analysis.train_sentiment import MODEL_FILE, train
 
     data = _synthetic(tmp_path)
-    f1 = train(data, tmp_path / "a", seed=5, snownlp=False)
-    f2 = train(data, tmp_path / "b", seed=5, snownlp=False)
+    f1 = train(data, tmp_path / "a", seed=5, snownlp=False, own=data / "own.jsonl")
+    f2 = train(data, tmp_path / "b", seed=5, snownlp=False, own=data / "own.jsonl")
     _same_model(tmp_path / "a" / MODEL_FILE, tmp_path / "b" / MODEL_FILE)
     f1.pop("seconds"), f2.pop("seconds"), f1.pop("model_file"), f2.pop("model_file")
     assert f1 == f2
-    assert set(f1["validation"]) == {"finnsp", "bdci2019news"}
+    assert set(f1["validation"]) == {"finnsp", "bdci2019news", "own"}
+    assert f1["files"]["own"]["rows"] == 15 and f1["files"]["own"]["valid_rows"] == 3
+    assert f1["validation"]["own"]["n"] == 3
+    without = train(data, tmp_path / "c", seed=5, snownlp=False, own=None)
+    assert set(without["validation"]) == {"finnsp", "bdci2019news"}
     model = SentimentModel.load(tmp_path / "a" / MODEL_FILE)
     assert model.score("某平台暴力催收，威胁恐吓借款人。").p_negative > 0.5
 
@@ -274,8 +331,8 @@ def test_training_is_deterministic_on_a_real_subset(tmp_path):
         with (SHARED_DATA / f"{name}_train.csv").open(encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
         _write_set(d / f"{name}_train.csv", [tuple(r) for r in rows[1:151]])
-    train(d, tmp_path / "a", seed=13, snownlp=False)
-    train(d, tmp_path / "b", seed=13, snownlp=False)
+    train(d, tmp_path / "a", seed=13, snownlp=False, own=None)
+    train(d, tmp_path / "b", seed=13, snownlp=False, own=None)
     _same_model(tmp_path / "a" / MODEL_FILE, tmp_path / "b" / MODEL_FILE)
 
 
@@ -320,3 +377,10 @@ def test_cli_evaluate(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["n"] == 2
     assert CliRunner().invoke(cli, ["evaluate", str(tmp_path / "missing.csv")]).exit_code == 2
+
+
+def test_cli_train_missing_own_exits_2(cli, tmp_path):
+    data = _synthetic(tmp_path)
+    result = CliRunner().invoke(cli, ["train-sentiment", "--data", str(data), "--own", str(tmp_path / "no.jsonl")])
+    assert result.exit_code == 2
+    assert "own labels not found" in result.output

@@ -1,4 +1,4 @@
-"""Model commands: rebuild the sentiment model, evaluate a model on a labeled file.
+"""Model commands: rebuild the sentiment model or the topic layer, evaluate a model on a labeled file.
 
 The CLI owner registers ``COMMANDS`` on the ``lendwatch`` group.
 """
@@ -25,27 +25,32 @@ DEFAULT_DATA = Path("../shared/data/sentiment")
               help="Folder with finnsp_train.csv and bdci2019news_train.csv (read, never copied).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder the model files are written to.  [default: the package's analysis/models]")
+@click.option("--own", "own_file", type=click.Path(path_type=Path), default=None,
+              help="Our own labels (JSON Lines: text, sentiment, split).  [default: analysis/data/sentiment_own.jsonl]")
 @click.option("--seed", type=int, default=13, show_default=True, help="Seed of the validation split and folds.")
 @click.option("--no-snownlp", is_flag=True, help="Skip the SnowNLP comparison (faster).")
-def train_sentiment(data_dir: Path, out_dir: Path, seed: int, no_snownlp: bool) -> None:
-    """Rebuild the sentiment model from the labeled CSVs and print the validation figures.
+def train_sentiment(data_dir: Path, out_dir: Path, own_file: Path | None, seed: int, no_snownlp: bool) -> None:
+    """Rebuild the sentiment model from the labeled CSVs and our own labels; print the validation figures.
 
-    Holds out 20% of each training file (by near-duplicate groups) and reports
-    accuracy, macro-F1, negative-vs-not macro-F1 and ROC-AUC on it, with SnowNLP's
-    figures on the same texts for comparison.
+    Holds out 20% of each training file (by near-duplicate groups) and our own file's
+    validation rows, and reports accuracy, macro-F1, negative-vs-not macro-F1 and ROC-AUC
+    on them, with SnowNLP's figures on the same texts for comparison.
     """
-    from analysis.train_sentiment import SETS, TrainingError, train
+    from analysis.train_sentiment import OWN_FILE, SETS, TrainingError, train
 
     missing = [data_dir / f"{name}_train.csv" for name in SETS if not (data_dir / f"{name}_train.csv").is_file()]
     if not data_dir.is_dir() or missing:
         where = data_dir if not data_dir.is_dir() else ", ".join(str(p) for p in missing)
         raise click.UsageError(f"training data not found: {where} (pass --data DIR)")
+    own_file = own_file or OWN_FILE
+    if not own_file.is_file():
+        raise click.UsageError(f"own labels not found: {own_file} (pass --own FILE)")
     if out_dir is None:
         from analysis.sentiment import MODEL_PATH
 
         out_dir = MODEL_PATH.parent
     try:
-        figures = train(data_dir, out_dir, seed=seed, snownlp=not no_snownlp)
+        figures = train(data_dir, out_dir, seed=seed, snownlp=not no_snownlp, own=own_file)
     except TrainingError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
@@ -90,4 +95,32 @@ def evaluate(task: str, file: Path) -> None:
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
 
 
-COMMANDS = [train_sentiment, evaluate]
+@click.command(
+    "train-topics",
+    context_settings=CONTEXT,
+    short_help="Rebuild the learned relevance/topic layer from the own labelled texts.",
+    epilog="Example:\n\n\b\n    lendwatch train-topics --out analysis/models --seed 13",
+)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder topics.npz is written to.  [default: the package's analysis/models]")
+@click.option("--seed", type=int, default=13, show_default=True, help="Seed of the cross-validation folds.")
+def train_topics(out_dir: Path | None, seed: int) -> None:
+    """Rebuild the learned relevance/topic layer (topics.npz) and print its cross-validation figures.
+
+    Trains on tests/fixtures/labels (own_topics.jsonl split tune, own_train.jsonl); the holdout split is
+    never read.  LEXICON_VERSION hashes the new file, so stored analyses show up as stale.
+    """
+    from analysis import train_topics as tt
+
+    if out_dir is None:
+        from analysis.topics import MODEL_PATH
+
+        out_dir = MODEL_PATH.parent
+    try:
+        figures = tt.train(out_dir, seed=seed)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"training the topic layer failed: {exc}") from exc
+    click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+COMMANDS = [train_sentiment, evaluate, train_topics]
