@@ -36,8 +36,9 @@ except ImportError:  # the sentiment module is written separately; tag() reports
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 MAX_CHARS = int(_lexicon.load().rules["relevance"].get("max_chars", 20000))
+_MIN_LEARNED_ISSUE = float(_lexicon.load().rules["relevance"].get("min_issue_learned", 0.0))
 _SENTIMENT_VERSION = getattr(_sentiment, "SENTIMENT_VERSION", "missing")
 
 _rule_versions = "+".join(
@@ -133,7 +134,16 @@ def decide(body: str, head: str = "") -> tuple[bool, list[str], dict, dict]:
         out = model.decide(a["features"])
         relevant, p, contrib = out[_topics.RELEVANCE_HEAD]
         rel_ev["model"] = {"p": round(p, 3), "rule": a["rule_relevant"], "drivers": _topics.drivers(contrib)}
-        if relevant:
+        issue, min_issue = rel_ev["scores"]["issue"], _MIN_LEARNED_ISSUE
+        # The learned layer does not overrule TOPICS.md's own exclusions: lending without an issue, and
+        # texts where off-topic signals (stock news, other investments, non-lending fraud) dominate.
+        if relevant and issue < min_issue:
+            relevant = False
+            rel_ev["reason"] = f"learned layer: p={p:.2f}, but issue score {issue} < {min_issue}"
+        elif relevant and rel_ev["scores"]["offtopic_dominates"]:
+            relevant = False
+            rel_ev["reason"] = f"learned layer: p={p:.2f}, but off-topic signals dominate"
+        elif relevant:
             rel_ev.pop("reason", None)
         elif a["rule_relevant"]:
             rel_ev["reason"] = f"learned layer: p={p:.2f} below cut-off"

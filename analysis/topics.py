@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,7 @@ import numpy as np
 
 from analysis.lexicon import TOPIC_CODES, Doc, Hit, Lexicon, find
 
-TOPICS_RULES_VERSION = "2"
+TOPICS_RULES_VERSION = "3"
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "topics.npz"
 RELEVANCE_HEAD = "relevant"
 
@@ -38,7 +39,19 @@ _BORROWER_MARKERS = ("借款人", "借钱", "欠款", "还不上", "还不起", 
 _THIRD_PARTY = {"家人", "家属", "父母", "母亲", "同事", "领导", "亲友", "好友", "联系人", "第三人", "无关第三人"}
 _THIRD_PARTY_BONUS = 2.5
 THIRD_PARTY_KEY = "[催收+亲友/同事]"
-_SYNTHETIC_STRONG = {THIRD_PARTY_KEY}
+# TOPICS.md: `complaints` covers P2P investors appealing to police, media or regulators.  A sentence
+# with an appeal (恳请, 呼吁, 求, 希望…), an addressee (政府, 公安, 媒体…) and the appellants (我们,
+# 出借人…), or one that goes to the police or a government office, is an appeal even when no complaint
+# word is used.
+_APPEAL = re.compile(r"恳请|恳求|呼吁|请求|希望|求助|求求|盼|救救|帮帮|做主|还我|请(?:关注|帮|转发|政府|领导|有关|相关|媒体)")
+_ADDRESSEE = re.compile(r"政府|有关部门|相关部门|监管|公安|警方|经侦|检察|法院|媒体|记者|领导|金融办|金融局|"
+                        r"纪委|总理|书记|市长|省长|国家|中央|信访|派出所")
+_APPELLANT = re.compile(r"我们|出借人|投资人|受害人|老百姓|群众|我(?![行局省市区县司院会部厅委国])")
+# going to the police or a government office with the case is seeking redress too
+_VISIT = re.compile(r"(?:去|到|找|跑)[了过遍趟]?[^，。！？\s]{0,4}?(?:公安|派出所|经侦|政府|信访|金融办|金融局|监管局)")
+APPEAL_KEY = "[诉求+部门]"
+_APPEAL_BONUS = 2.5
+_SYNTHETIC_STRONG = {THIRD_PARTY_KEY, APPEAL_KEY}
 
 # Learned-layer features: the sentences that make the lead, and the sentence count that saturates.
 LEAD_SENTENCES = 2
@@ -86,7 +99,21 @@ def score_topics(doc: Doc, lex: Lexicon) -> tuple[dict[str, TopicScore], list[Hi
                 ts.terms[THIRD_PARTY_KEY] = _THIRD_PARTY_BONUS
                 ts.hits.append(Hit(THIRD_PARTY_KEY, h.start, h.in_title))
                 break
+    appeal = _appeal_sentence(doc)
+    if appeal is not None:
+        ts = scores["complaints"]
+        ts.score += _APPEAL_BONUS
+        ts.terms[APPEAL_KEY] = _APPEAL_BONUS
+        ts.hits.append(Hit(APPEAL_KEY, appeal, appeal < 0))
     return scores, hits
+
+
+def _appeal_sentence(doc: Doc) -> int | None:
+    """Offset of the first sentence that appeals to an authority or the media (-1: the title), or None."""
+    for start, sent in [(-1, doc.title), *zip(doc.starts, doc.sentences)]:
+        if sent and _APPELLANT.search(sent) and (_APPEAL.search(sent) and _ADDRESSEE.search(sent) or _VISIT.search(sent)):
+            return start
+    return None
 
 
 def threshold(topic: str, doc: Doc, lex: Lexicon) -> float:
@@ -202,6 +229,7 @@ def features(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore], chosen: list
         "r:in_title": float(rel_scores["in_title"]),
         "r:in_lead": float(rel_scores["in_lead"]),
         "r:rule": float(rel_rule),
+        "r:p2p": float(rel_scores.get("p2p_context", False)),
         "r:length": math.log10(len(doc.body) + 10) / 4,
     })
     return {k: v for k, v in feats.items() if v}

@@ -80,6 +80,24 @@ CASES = [
         False, set(), set(),
         id="passing-mention-not-relevant",
     ),
+    pytest.param(  # a P2P platform named without 贷/金服/钱包/创投: the P2P context makes it the subject
+        None,
+        "鑫源财富逾期兑付快一年了，我们出借人的本金一分没回来，已经集体去经侦报案。",
+        True, {"platform_risk", "complaints"}, {"delinquency"},
+        id="p2p-platform-without-lending-word-is-relevant",
+    ),
+    pytest.param(
+        None,
+        "某私募基金到期不能兑付，投资人多次到公司讨要本金，管理人说项目还没退出，已经有人去报案了。",
+        False, set(), set(),
+        id="private-fund-not-paying-is-not-lending",
+    ),
+    pytest.param(
+        None,
+        "币圈又一家交易所跑路了，投资者提现不了，平台客服全部失联，报案也追不回来。",
+        False, set(), set(),
+        id="crypto-exchange-collapse-not-relevant",
+    ),
     pytest.param(
         "银行加大小微企业信贷投放",
         "多家银行推出小微企业经营贷款，普惠小微贷款余额同比增长，贷款利率持续下降，支持实体经济。",
@@ -113,16 +131,16 @@ def test_topic_evidence_names_terms_and_sentences():
 # Floors are the figures measured when the lexicon was last changed, minus a small margin.
 
 
-# Measured with lexicon + learned layer lex-652829b651cb (analysis/models/topics.npz, analysis/models/README.md):
-# holdout rel P 0.970 R 1.000, topics 0.873; dev rel P 0.837 R 0.837, topics 0.805;
-# articles rel P 0.977 R 1.000, topics 0.865.
+# Measured with lexicon + learned layer lex-adc5dbe3013b (analysis/models/topics.npz, analysis/models/README.md):
+# holdout rel P 0.970 R 1.000, topics 0.864; dev rel P 0.904 R 0.959, topics 0.864;
+# articles rel P 0.984 R 1.000, topics 0.859.
 def test_holdout_gate():
     result = evaluate_topics(OWN, split="holdout")
     print(format_report(result, verbose=True))
     assert result["n"] >= 40
     assert result["relevance"]["precision"] >= 0.95
     assert result["relevance"]["recall"] >= 0.95
-    assert result["topics"]["micro_f1"] >= 0.85
+    assert result["topics"]["micro_f1"] >= 0.84
 
 
 def test_training_texts_are_fitted():
@@ -136,8 +154,9 @@ def test_training_texts_are_fitted():
 def test_dev_file_floor():
     result = evaluate_topics(DEV)
     print(format_report(result))
-    assert result["relevance"]["f1"] >= 0.81
-    assert result["topics"]["micro_f1"] >= 0.78
+    assert result["relevance"]["precision"] >= 0.88
+    assert result["relevance"]["recall"] >= 0.93
+    assert result["topics"]["micro_f1"] >= 0.84
 
 
 @pytest.mark.skipif(not any(ARTICLES.glob("*.md")), reason="no sample articles yet")
@@ -146,7 +165,7 @@ def test_sample_articles_floor():
     print(format_report(result))
     assert result["relevance"]["precision"] >= 0.96
     assert result["relevance"]["recall"] >= 0.97
-    assert result["topics"]["micro_f1"] >= 0.84
+    assert result["topics"]["micro_f1"] >= 0.83
 
 
 def test_shipped_topic_model_matches_its_training(tmp_path):
@@ -222,6 +241,49 @@ def test_learned_decision_carries_terms_and_sentences():
         ev = t.evidence["topics"][code]
         assert ev["p"] >= model().cutoff[code] and ev["contributions"]
         assert all(any(term in s for s in ev["sentences"]) for term in list(ev["contributions"])[:1])
+
+
+def test_p2p_context_needs_an_anchor_and_two_cue_groups():
+    from analysis.relevance import p2p_context
+
+    assert p2p_context("丰盈在线的出借人还有八万待收，平台已经停止回款。") == "丰盈在线"
+    assert p2p_context("HengXin理财逾期了，本金还能回来吗") == "HengXin理财"
+    assert p2p_context("那个平台的老板很有名。听说跑路了") is None  # one cue group, not in the anchor's sentence
+    assert p2p_context("听说那个平台跑路了") == "平台"  # one sentence: anchor with a failure cue
+    assert p2p_context("出借人的本金还没回来") is None  # no anchor
+    assert p2p_context("某信托平台逾期，投资人的本金拿不回来") is None  # another investment (convention 2)
+
+
+def test_appeal_to_authorities_is_complaints_evidence():
+    from analysis.lexicon import Doc, load
+    from analysis.topics import APPEAL_KEY, score_topics
+
+    appeal = Doc.build("平台失联半年。恳请政府帮帮我们这些出借人！")
+    scores, _hits = score_topics(appeal, load())
+    assert scores["complaints"].terms.get(APPEAL_KEY) == 2.5
+    notice = Doc.build("如遇可疑情况，请及时向公安机关报案，或拨打我行客服电话。")  # a bank's notice, not an appeal
+    scores, _hits = score_topics(notice, load())
+    assert APPEAL_KEY not in scores["complaints"].terms
+
+
+def test_learned_layer_keeps_the_exclusions(monkeypatch):
+    """A learned layer that accepts everything still cannot make relevant a text without an issue or one
+    where off-topic signals dominate (TOPICS.md's exclusions)."""
+    from analysis import tagger, topics
+    from analysis.lexicon import TOPIC_CODES
+
+    class AcceptAll:
+        def decide(self, feats):
+            return {h: (True, 0.99, {}) for h in (topics.RELEVANCE_HEAD, *TOPIC_CODES)}
+
+    monkeypatch.setattr(topics, "model", lambda: AcceptAll())
+    relevant, _topics, ev, _ = tagger.decide("京东白条和信用卡哪个更划算？白条免息期长，信用卡有积分。")
+    assert not relevant and "issue score 0 < 1.5" in ev["reason"]
+    stock = "A股收评：沪指收涨，某消费金融公司股价跌停，公告称逾期率上升。北向资金净卖出，板块普跌，港股恒指收跌。"
+    relevant, _topics, ev, _ = tagger.decide(stock)
+    assert not relevant and ev["reason"].endswith("off-topic signals dominate")
+    relevant, found, ev, _ = tagger.decide("鑫源财富逾期兑付快一年了，我们出借人的本金一分没回来，已经集体去经侦报案。")
+    assert relevant and found == list(TOPIC_CODES) and "reason" not in ev
 
 
 def test_own_labels_are_well_formed():
