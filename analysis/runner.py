@@ -17,7 +17,6 @@ from sqlalchemy import Engine, bindparam, delete, insert, or_, select, update
 
 from analysis import stories
 from analysis.quality import model_figures
-from analysis.normalize import normalize
 from analysis.tagger import LEXICON_VERSION, MODEL_VERSION, tag
 from lendwatch import schema, store
 from lendwatch.records import now_utc
@@ -54,7 +53,7 @@ def analyse_one(row: tuple[int, str | None, str, str]) -> dict:
     article_id, title, text, text_hash = row
     try:
         tags = tag(text, title)
-        signature = stories.signature(normalize(f"{title or ''}\n{text}"))
+        signature = stories.signature(tags.normalized)
     except Exception as exc:  # one bad article never stops the others
         return {"article_id": article_id, "error": f"{type(exc).__name__}: {exc}"[:200]}
     return {

@@ -6,13 +6,12 @@ An article's story id is the id of the earliest article in its group (the origin
 """
 
 import re
-import zlib
 from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-STORIES_VERSION = "minhash-5gram-128-j0.3"
+STORIES_VERSION = "minhash-5gram-poly-128-j0.3"
 NUM_PERM = 128
 SHINGLE = 5
 # Reposts with a changed headline and a paragraph dropped or added keep a Jaccard of 0.33-0.7
@@ -23,13 +22,27 @@ _NOT_TEXT = re.compile(r"[\W_]+")
 
 @cache
 def _template() -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=7, hashfunc=zlib.crc32)
+    return MinHash(num_perm=NUM_PERM, seed=7, hashfunc=int)
 
 
 def _new() -> MinHash:
     base = _template()
-    return MinHash(num_perm=NUM_PERM, seed=7, hashfunc=zlib.crc32,
+    return MinHash(num_perm=NUM_PERM, seed=7, hashfunc=int,
                    permutations=base.permutations, scheme=base.scheme)
+
+
+_BASE = np.uint64(1000003)
+_MASK = np.uint64(0xFFFFFFFF)
+
+
+def _shingle_hashes(text: str) -> np.ndarray:
+    """Distinct 32-bit hashes of every ``SHINGLE``-character window (a polynomial rolling hash)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(codes) - SHINGLE + 1
+    hashes = np.zeros(n, dtype=np.uint64)
+    for k in range(SHINGLE):
+        hashes = (hashes * _BASE + codes[k:k + n]) & _MASK
+    return np.unique(hashes)
 
 
 MIN_CHARS = 30  # shorter texts are never grouped: too little to tell a repost from a coincidence
@@ -40,15 +53,14 @@ def signature(normalized_text: str) -> bytes | None:
     text = _NOT_TEXT.sub("", normalized_text)[:20000]
     if len(text) < MIN_CHARS:
         return None
-    shingles = {text[i:i + SHINGLE].encode("utf-8") for i in range(max(1, len(text) - SHINGLE + 1))}
     minhash = _new()
-    minhash.update_batch(shingles)
+    minhash.update_batch(_shingle_hashes(text).tolist())
     return minhash.hashvalues.astype(np.uint32).tobytes()
 
 
 def _load(blob: bytes) -> MinHash:
     base = _template()
-    return MinHash(num_perm=NUM_PERM, seed=7, hashfunc=zlib.crc32, scheme=base.scheme,
+    return MinHash(num_perm=NUM_PERM, seed=7, hashfunc=int, scheme=base.scheme,
                    permutations=base.permutations, hashvalues=np.frombuffer(blob, dtype=np.uint32))
 
 

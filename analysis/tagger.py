@@ -68,6 +68,7 @@ class Tags:
     p_negative: float
     entities: dict[str, list[str]]
     evidence: dict = field(default_factory=dict)
+    normalized: str = ""  # the title and text as analysed (for repost signatures)
 
 
 def _clean_input(value) -> str:
@@ -208,12 +209,13 @@ def tag(text: str, title: str | None = None, *, with_sentiment: bool = True) -> 
     else:
         label, p_negative = "neutral", 0.5
         evidence["sentiment"] = []
-    ents = _entities.entities(head + "\n" + body if head else body)
+    full = head + "\n" + body if head else body
     return Tags(
         relevant=relevant,
         topics=topics,
         sentiment=label,
         p_negative=p_negative,
-        entities=ents,
+        entities=_entities.entities(full),
         evidence=evidence,
+        normalized=full,
     )

@@ -253,22 +253,24 @@ class TopicModel:
             params = json.loads(bytes(f["params"]).decode("utf-8"))
             return cls(names, params["heads"], np.asarray(f["weights"], dtype=np.float64), params)
 
-    def contributions(self, feats: dict[str, float]) -> dict[str, dict[str, float]]:
-        """Per head, each present feature's contribution to the logit (weight x value), non-zero only."""
-        cols = [(self.index[k], v, k) for k, v in feats.items() if k in self.index]
+    def decide(self, feats: dict[str, float]) -> dict[str, tuple[bool, float, dict[str, float]]]:
+        """Per head: (decision, probability, the lexicon terms' positive contributions to the logit).
+
+        The logit sums every feature's weight x value; the returned contributions keep the
+        ``t:`` (lexicon term) features that pushed it up, which is what evidence shows.
+        """
+        keys = [k for k in feats if k in self.index]
+        columns = np.fromiter((self.index[k] for k in keys), dtype=np.intp, count=len(keys))
+        values = np.fromiter((feats[k] for k in keys), dtype=np.float64, count=len(keys))
+        parts = self.weights[:, columns] * values  # heads x present features
+        logits = parts.sum(axis=1)
+        terms = [j for j, k in enumerate(keys) if k.startswith("t:")]
         out = {}
         for i, head in enumerate(self.heads):
-            row = self.weights[i]
-            out[head] = {k: row[j] * v for j, v, k in cols if row[j]}
-        return out
-
-    def decide(self, feats: dict[str, float]) -> dict[str, tuple[bool, float, dict[str, float]]]:
-        """Per head: (decision, probability, contributions)."""
-        out = {}
-        for head, contrib in self.contributions(feats).items():
-            z = self.bias[head] + sum(contrib.values())
+            z = self.bias[head] + float(logits[i])
             p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-            out[head] = (p >= self.cutoff[head], p, contrib)
+            row = parts[i]
+            out[head] = (p >= self.cutoff[head], p, {keys[j]: float(row[j]) for j in terms if row[j] > 0})
         return out
 
 
