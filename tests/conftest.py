@@ -28,6 +28,15 @@ def sample_sources(tmp_path, sample_site) -> Path:
     return path
 
 
+LOCAL_CRAWL = "[crawl]\ndelay = 0\nautothrottle = false\n"
+
+
+def local_sources(path: Path, sources_toml: str, base_url: str) -> Path:
+    """Write a sources file for the sample site: no politeness delay, ``{base}`` set to the server."""
+    path.write_text(LOCAL_CRAWL + sources_toml.replace("{base}", base_url), encoding="utf-8")
+    return path
+
+
 def run_cli(*args, cwd=None, timeout=300, env=None) -> subprocess.CompletedProcess:
     """Run ``lendwatch ARGS`` in a fresh process (Scrapy's reactor runs once per process)."""
     full_env = {**os.environ, **(env or {})}

@@ -9,9 +9,8 @@ from scrapy.http import HtmlResponse
 from crawler.spiders.baidu_news import is_captcha, result_fields
 from lendwatch.sandbox.replicas.baidu_news import CAPTCHA_KEYWORD, SOURCES, BaiduNewsReplica, matches
 from lendwatch.sandbox.site import article_path
-from tests.conftest import run_cli
+from tests.conftest import local_sources, run_cli
 
-CRAWL = "[crawl]\ndelay = 0\nautothrottle = false\n"
 KEYWORDS = ["暴力催收", "爆通讯录"]
 ARTICLE = re.compile(r"^/(chinanews/cj|people/n1|gov/zwgk|farm/article)/")
 
@@ -40,7 +39,7 @@ def test_result_fields_by_text_not_class_names():
 
 def test_crawl_stores_articles_under_their_real_urls(tmp_path, sample_site):
     sources, db = tmp_path / "baidu.toml", tmp_path / "baidu.db"
-    sources.write_text(CRAWL + SOURCES.replace("{base}", sample_site.base_url), encoding="utf-8")
+    local_sources(sources, SOURCES, sample_site.base_url)
     result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
     assert result.returncode == 0, result.stderr
     base = sample_site.base_url

@@ -15,18 +15,17 @@ from lendwatch.sandbox.replicas.nfra import (BROKEN_LIST, COLUMNS, HTML_ERROR_NU
                                              TABLE_NUMBER, NfraReplica, column, doc_clob, doc_id,
                                              doc_number, samples)
 from lendwatch.sandbox.site import BANNER
-from tests.conftest import run_cli
+from tests.conftest import local_sources, run_cli
 
 SAMPLES = {a.number: a for a in samples()}
 ROOT = "http://nfra.test"
 
 
 def write_sources(path, base_url, **overrides):
-    text = SOURCES.replace("{base}", base_url)
+    text = SOURCES
     for key, value in overrides.items():
         text = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
-    path.write_text("[crawl]\ndelay = 0\nautothrottle = false\n" + text, encoding="utf-8")
-    return path
+    return local_sources(path, text, base_url)
 
 
 def replica(site) -> NfraReplica:

@@ -13,7 +13,7 @@ from crawler.spiders.pbc import PbcSpider, published
 from lendwatch.records import SHANGHAI
 from lendwatch.sandbox.replicas.pbc import SOURCES, article_path, challenge_page, list_path, samples
 from lendwatch.sandbox.site import BANNER
-from tests.conftest import run_cli
+from tests.conftest import local_sources, run_cli
 
 NEWEST, OLDER = samples()  # the newest answers the challenge to its first request
 ROOT = "http://pbc.test"
@@ -38,9 +38,7 @@ def assert_exact(row, a, doc_number):
 
 @pytest.fixture
 def crawled(tmp_path, sample_site):
-    sources = tmp_path / "pbc.toml"
-    sources.write_text("[crawl]\ndelay = 0\nautothrottle = false\n"
-                       + SOURCES.replace("{base}", sample_site.base_url), encoding="utf-8")
+    sources = local_sources(tmp_path / "pbc.toml", SOURCES, sample_site.base_url)
     db = tmp_path / "pbc.db"
     return sources, db, run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
 
@@ -71,9 +69,8 @@ def test_challenge_is_counted_not_stored_and_the_next_crawl_gets_the_page(crawle
 
 
 def test_max_pages_bounds_the_list(tmp_path, sample_site):
-    sources = tmp_path / "one.toml"
-    sources.write_text("[crawl]\ndelay = 0\nautothrottle = false\n" + SOURCES.replace(
-        "{base}", sample_site.base_url).replace("max_pages = 10", "max_pages = 1"), encoding="utf-8")
+    sources = local_sources(tmp_path / "one.toml", SOURCES.replace("max_pages = 10", "max_pages = 1"),
+                            sample_site.base_url)
     result = run_cli("crawl", "--sources", sources, "--db", tmp_path / "one.db", "--quiet")
     assert result.returncode == 0, result.stderr
     assert list_path(2) not in sample_site.hits and article_path(OLDER) not in sample_site.hits

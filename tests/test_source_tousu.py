@@ -8,9 +8,8 @@ from crawler.spiders.tousu import api_payload, complaint_url, parse_amount, sign
 from lendwatch.kinds.tousu import SALT, signature
 from lendwatch.sandbox.replicas.base import Request
 from lendwatch.sandbox.replicas.tousu import SOURCES, TousuReplica, load
-from tests.conftest import run_cli
+from tests.conftest import local_sources, run_cli
 
-CRAWL = "[crawl]\ndelay = 0\nautothrottle = false\n"
 
 
 def rows(db, sql, *args):
@@ -23,9 +22,7 @@ def replica_of(site) -> TousuReplica:
 
 
 def write_sources(tmp_path, site, text=SOURCES):
-    path = tmp_path / "tousu.toml"
-    path.write_text(CRAWL + text.replace("{base}", site.base_url), encoding="utf-8")
-    return path
+    return local_sources(tmp_path / "tousu.toml", text, site.base_url)
 
 
 def api_get(replica, query: dict, path="/tousu/api/index/feed") -> dict:
