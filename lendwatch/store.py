@@ -151,7 +151,7 @@ def save_page(engine: Engine, page: PageRecord, article: ArticleRecord | None,
     Returns ``"new"``, ``"updated"`` or ``"unchanged"`` for the article
     (``"page"`` when there is no article).
     """
-    p, a = schema.pages, schema.articles
+    p = schema.pages
     with engine.begin() as conn:
         page_id = conn.execute(select(p.c.id).where(p.c.canonical_url == page.canonical_url)).scalar()
         values = _page_values(page, run_id)
