@@ -19,7 +19,11 @@ _LAW = re.compile(
     r"《([^《》\n]{2,60}?(?:法|条例|办法|规定|通知|指引|意见|规则|公约|解释|标准|决定|细则|意见稿|准则|要求|指南))》"
 )
 # 文号: 银保监办发〔2019〕24号, 国办发[2020]1号, 沪金规（2021）3号
-_DOC_NO = re.compile(rf"[{_HAN}]{{1,12}}[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*第?\s*\d{{1,4}}\s*号")
+_DOC_NO_TAIL = r"[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*第?\s*\d{1,4}\s*号"
+_DOC_NO = re.compile(rf"[{_HAN}]{{1,12}}" + _DOC_NO_TAIL)
+# Every 文号 contains its tail; searching for the tail alone first skips the costly pattern (it tries
+# up to 12 characters at every Chinese character) in the many texts without one.
+_HAS_DOC_NO = re.compile(_DOC_NO_TAIL)
 # Courts and procuratorates: find the institution, then read the place name in the 14 characters before
 # it (…省 …市 …区/县), so the expensive pattern only runs near a hit.
 _COURT_TAIL = re.compile(r"最高人民(?:法院|检察院)|(?:中级|高级|基层|铁路运输|海事)?人民(?:法院|检察院)|(?:金融|互联网)法院")
@@ -55,6 +59,8 @@ _DOC_PREFIX_CUT = re.compile(r"^.*[为是即据见照按依的了和及与称号
 
 
 def _doc_numbers(text: str) -> list[str]:
+    if not _HAS_DOC_NO.search(text):
+        return []
     out = []
     for m in _DOC_NO.finditer(text):
         no = re.sub(r"\s+", "", m.group())

@@ -83,8 +83,12 @@ def _trie_regex(terms: list[str]) -> str:
     return build(trie)
 
 
-# Lower-case ASCII only, so offsets in the lowered text equal offsets in the original.
-_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+def ascii_lower(text: str) -> str:
+    """``text`` with A-Z lowered and nothing else changed, so offsets stay the same.
+
+    ``bytes.lower`` touches ASCII bytes only, and every byte of a multi-byte UTF-8 sequence is
+    non-ASCII; ten times faster than ``str.translate`` on Chinese text."""
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 class TermMatcher:
@@ -93,15 +97,16 @@ class TermMatcher:
     def __init__(self, terms):
         terms = sorted({t for t in terms if t})
         self.terms = terms
-        self._canon = {t.translate(_ASCII_LOWER): t for t in terms}
+        self._canon = {ascii_lower(t): t for t in terms}
         self._re = re.compile(_trie_regex(sorted(self._canon))) if terms else None
 
     def finditer(self, text: str):
         """Yield ``(start, term)`` with ``term`` spelt as in the lexicon."""
         if self._re is None or not text:
             return
-        for m in self._re.finditer(text.translate(_ASCII_LOWER)):
-            yield m.start(), self._canon[m.group()]
+        canon = self._canon
+        for m in self._re.finditer(ascii_lower(text)):
+            yield m.start(), canon[m.group()]
 
 
 # --------------------------------------------------------------------------- loading
@@ -266,21 +271,26 @@ class Doc:
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
-    def sentence(self, offset: int, limit: int = 160) -> str:
+    def quote(self, hit: "Hit", limit: int = 160) -> str:
+        """The title for a title hit, else the hit's sentence (cut at ``limit`` characters)."""
+        if hit.in_title:
+            return self.title
         if not self.sentences:
             return ""
-        s = self.sentences[self.sentence_index(offset)]
+        s = self.sentences[hit.sentence]
         return s if len(s) <= limit else s[:limit] + "…"
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     term: str
     start: int  # offset in body, -1 for the title
     in_title: bool
+    sentence: int = 0  # ``Doc.sentence_index(start)``, found once per hit
 
 
 def find(matcher: TermMatcher, doc: Doc) -> list[Hit]:
     hits = [Hit(t, -1, True) for _s, t in matcher.finditer(doc.title)] if doc.title else []
-    hits += [Hit(t, s, False) for s, t in matcher.finditer(doc.body)]
+    index = doc.sentence_index
+    hits += [Hit(t, s, False, index(s)) for s, t in matcher.finditer(doc.body)]
     return hits

@@ -99,11 +99,11 @@ def decide(doc: Doc, lex: Lexicon, topic_hits: list[Hit], hits: list[Hit] | None
     # Issue side: each distinct topic term once, at its largest positive weight.
     not_issue = set(lex.rules["topics"].get("not_issue", []))
     issue_terms: dict[str, float] = {}
-    for h in topic_hits:
+    for term in dict.fromkeys(h.term for h in topic_hits):
         # topics that are not an issue by themselves (education, wellbeing) count at half weight
-        w = max((w if t not in not_issue else w / 2 for t, w in lex.topic_weights[h.term].items()), default=0.0)
+        w = max((w if t not in not_issue else w / 2 for t, w in lex.topic_weights[term].items()), default=0.0)
         if w > 0:
-            issue_terms[h.term] = w
+            issue_terms[term] = w
     issue_hits = [h for h in topic_hits if h.term in issue_terms]
 
     subject, subject_terms = _weighted(subj_hits, lex.subject)
@@ -123,7 +123,7 @@ def decide(doc: Doc, lex: Lexicon, topic_hits: list[Hit], hits: list[Hit] | None
     in_title = any(h.in_title for h in key_hits)
     in_lead = any(not h.in_title and h.start < lead_chars for h in key_hits)
     n_sent = max(1, len(doc.sentences))
-    topical_sentences = {doc.sentence_index(h.start) for h in subj_hits + issue_hits if not h.in_title}
+    topical_sentences = {h.sentence for h in subj_hits + issue_hits if not h.in_title}
     share = len(topical_sentences) / n_sent
     density = len([h for h in subj_hits + issue_hits if not h.in_title]) / max(1.0, len(doc.body) / 1000)
 
@@ -140,7 +140,7 @@ def decide(doc: Doc, lex: Lexicon, topic_hits: list[Hit], hits: list[Hit] | None
 
     sentences: list[str] = []
     for h in sorted(subj_hits + issue_hits, key=lambda h: (not h.in_title, h.start)):
-        s = doc.title if h.in_title else doc.sentence(h.start)
+        s = doc.quote(h)
         if s and s not in sentences:
             sentences.append(s)
         if len(sentences) >= 5:

@@ -58,24 +58,8 @@ class SentimentModel:
     """The shipped arrays plus the scoring arithmetic (pure numpy, no scikit-learn)."""
 
     def __init__(self, arrays: dict[str, np.ndarray]):
-        words = bytes(arrays["vocab"]).decode("utf-8").split("\x00")
-        self.vocab_size = len(words)
-        # n-gram lookup without Python strings: an n-gram of code points c0..c(n-1) is the integer
-        # sum(c_i << 21 * (n-1-i)) (code points < 2**21, so a 3-gram fits in 63 bits); one sorted
-        # key array per n, searched with numpy.
-        self._keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        by_n: dict[int, tuple[list[int], list[int]]] = {}
-        for i, w in enumerate(words):
-            key = 0
-            for ch in w:
-                key = (key << 21) | ord(ch)
-            by_n.setdefault(len(w), ([], []))
-            by_n[len(w)][0].append(key)
-            by_n[len(w)][1].append(i)
-        for n, (keys, ids) in by_n.items():
-            k = np.asarray(keys, dtype=np.int64)
-            order = np.argsort(k, kind="stable")
-            self._keys[n] = (k[order], np.asarray(ids, dtype=np.int64)[order])
+        self._keys = _vocabulary_keys(bytes(arrays["vocab"]).decode("utf-8"))
+        self.vocab_size = sum(len(ids) for _keys, ids in self._keys.values())
         self.idf = np.asarray(arrays["idf"], dtype=np.float64)
         self.w_neg = np.asarray(arrays["w_neg"], dtype=np.float64)
         self.w_pos = np.asarray(arrays["w_pos"], dtype=np.float64)
@@ -94,7 +78,8 @@ class SentimentModel:
 
     # -- features -------------------------------------------------------------------
     def _span_features(self, text: str):
-        """Spans, and per span the vocabulary ids of its n-grams (concatenated)."""
+        """Spans, and the vocabulary ids of the text's n-grams with the span each is in (in no
+        particular order: every use counts them)."""
         spans = sentence_spans(text, MAX_CHARS)[:MAX_SPANS]
         empty = np.zeros(0, dtype=np.int64)
         if not spans:
@@ -111,12 +96,15 @@ class SentimentModel:
             key = cp[: len(cp) - n + 1].copy()
             for j in range(1, n):
                 key = (key << 21) | cp[j : len(cp) - n + 1 + j]
+            # searching sorted keys walks the vocabulary in order: a third faster than in text order
+            order = np.argsort(key)
+            key = key[order]
             vocab_keys, vocab_ids = self._keys[n]
             at = np.searchsorted(vocab_keys, key)
             at[at == len(vocab_keys)] = 0
             hit = vocab_keys[at] == key
             all_ids.append(vocab_ids[at[hit]])
-            all_owner.append(pos_owner[: len(key)][hit])
+            all_owner.append(pos_owner[order[hit]])
         if not all_ids:
             return spans, empty, empty
         return spans, np.concatenate(all_ids), np.concatenate(all_owner)
@@ -207,6 +195,28 @@ class RawScores:
     z_top: float  # length-weighted mean of the TOP_K most negative chunks
     z_mean: float  # length-weighted mean over all chunks
     z_pos: float  # positive-vs-neutral logit of the whole text
+
+
+def _vocabulary_keys(vocab: str) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per n-gram length n: the sorted integer keys of the vocabulary's n-grams, and their ids.
+
+    n-gram lookup without Python strings: an n-gram of code points c0..c(n-1) is the integer
+    sum(c_i << 21 * (n-1-i)) (code points < 2**21, so a 3-gram fits in 63 bits), searched with numpy.
+    ``vocab`` holds the n-grams in id order, separated by NUL.
+    """
+    cp = np.frombuffer(vocab.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    cuts = np.flatnonzero(cp == 0)
+    starts = np.concatenate(([0], cuts + 1))
+    lengths = np.concatenate((cuts, [len(cp)])) - starts
+    out = {}
+    for n in np.unique(lengths).tolist():
+        ids = np.flatnonzero(lengths == n)
+        keys = np.zeros(len(ids), dtype=np.int64)
+        for j in range(n):
+            keys = (keys << 21) | cp[starts[ids] + j]
+        order = np.argsort(keys, kind="stable")
+        out[n] = (keys[order], ids[order])
+    return out
 
 
 def _chunk_ids(spans: list[tuple[int, int]]) -> np.ndarray:

@@ -25,9 +25,25 @@ def has_chinese(text: str) -> bool:
     return bool(_CJK.search(text or ""))
 
 
+# The compatibility characters of ordinary Chinese text (full-width punctuation), with their NFKC form.
+_COMMON_NFKC = [(c, unicodedata.normalize("NFKC", c)) for c in "，：；？！（）…"]
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, fast for Chinese text.
+
+    Replacing a character by its own NFKC form first leaves the result unchanged (both have the same
+    full decomposition), and then the text usually passes NFKC's quick check, which is 30 times
+    cheaper than normalising."""
+    for char, form in _COMMON_NFKC:
+        if char in text:
+            text = text.replace(char, form)
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, digit runs to one ``0``, runs of spaces/``?``/``#`` to one space."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = nfkc(text).lower()
     text = _DIGITS.sub("0", text)
     return _SPACE.sub(" ", text).strip()
 

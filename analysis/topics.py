@@ -92,19 +92,19 @@ def score_topics(doc: Doc, lex: Lexicon) -> tuple[dict[str, TopicScore], list[Hi
     # even when not described as abusive.  A sentence naming both is a strong signal.
     for h in hits:
         if h.term in _THIRD_PARTY:
-            sent = doc.title if h.in_title else doc.sentence(h.start, limit=10_000)
+            sent = doc.quote(h, limit=10_000)
             if "催" in sent:
                 ts = scores["violent_collection"]
                 ts.score += _THIRD_PARTY_BONUS
                 ts.terms[THIRD_PARTY_KEY] = _THIRD_PARTY_BONUS
-                ts.hits.append(Hit(THIRD_PARTY_KEY, h.start, h.in_title))
+                ts.hits.append(Hit(THIRD_PARTY_KEY, h.start, h.in_title, h.sentence))
                 break
     appeal = _appeal_sentence(doc)
     if appeal is not None:
         ts = scores["complaints"]
         ts.score += _APPEAL_BONUS
         ts.terms[APPEAL_KEY] = _APPEAL_BONUS
-        ts.hits.append(Hit(APPEAL_KEY, appeal, appeal < 0))
+        ts.hits.append(Hit(APPEAL_KEY, appeal, appeal < 0, doc.sentence_index(appeal)))
     return scores, hits
 
 
@@ -123,6 +123,11 @@ def threshold(topic: str, doc: Doc, lex: Lexicon) -> float:
     return base + extra
 
 
+def thresholds(doc: Doc, lex: Lexicon) -> dict[str, float]:
+    """:func:`threshold` of every topic, for one document."""
+    return {t: threshold(t, doc, lex) for t in TOPIC_CODES}
+
+
 def assign(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore]) -> tuple[list[str], dict]:
     """Topics over threshold after the boundary rules, and their evidence."""
     rules = lex.rules["topics"]
@@ -132,11 +137,12 @@ def assign(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore]) -> tuple[list[
     side_share = float(rules.get("side_sentence_share", 0.0))
     n_sent = max(1, len(doc.sentences))
     top = max((s.score for s in scores.values()), default=0.0)
+    thr_of = thresholds(doc, lex)
     chosen: list[str] = []
     notes: dict[str, str] = {}
     for t in TOPIC_CODES:
         s = scores[t]
-        thr = threshold(t, doc, lex)
+        thr = thr_of[t]
         if s.score < thr:
             continue
         has_strong = any(
@@ -147,7 +153,7 @@ def assign(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore]) -> tuple[list[
             continue
         positive = [h for h in s.hits if s.terms.get(h.term, 0) > 0]
         in_title = any(h.in_title for h in positive)
-        spread = len({doc.sentence_index(h.start) for h in positive if not h.in_title}) / n_sent
+        spread = len({h.sentence for h in positive if not h.in_title}) / n_sent
         if not in_title and spread < side_share and s.score < share * top:
             notes[t] = f"dropped: side topic (in {spread:.0%} of sentences, score < {share} x top {top:.1f})"
             continue
@@ -155,7 +161,7 @@ def assign(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore]) -> tuple[list[
     if "platform_risk" in chosen and "delinquency" in chosen:
         d = scores["delinquency"]
         rest = sum(v for k, v in d.terms.items() if k not in _PLATFORM_SIDE_GENERIC)
-        if rest < threshold("delinquency", doc, lex):
+        if rest < thr_of["delinquency"]:
             chosen.remove("delinquency")
             notes["delinquency"] = "dropped: overdue wording refers to the platform (convention 1)"
     if "platform_risk" in chosen and "borrower_wellbeing" in chosen:
@@ -171,14 +177,16 @@ def assign(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore]) -> tuple[list[
             continue
         sentences: list[str] = []
         for h in s.hits:
-            sent = doc.title if h.in_title else doc.sentence(h.start)
-            if sent and sent not in sentences and s.terms.get(h.term, 0) > 0:
+            if s.terms.get(h.term, 0) <= 0:
+                continue
+            sent = doc.quote(h)
+            if sent and sent not in sentences:
                 sentences.append(sent)
             if len(sentences) >= 5:
                 break
         evidence[t] = {
             "score": round(s.score, 3),
-            "threshold": round(threshold(t, doc, lex), 3),
+            "threshold": round(thr_of[t], 3),
             "terms": sorted(s.terms, key=lambda k: -s.terms[k]),
             "weights": s.terms,
             "sentences": sentences,
@@ -203,13 +211,14 @@ def features(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore], chosen: list
     n_sent = max(1, len(doc.sentences))
     top = max((s.score for s in scores.values()), default=0.0)
     total = sum(max(0.0, s.score) for s in scores.values())
+    thr_of = thresholds(doc, lex)
     for t in TOPIC_CODES:
         s = scores[t]
         if s.score <= 0:
             continue
         positive = [h for h in s.hits if s.terms.get(h.term, 0) > 0]
-        body_sents = sorted({doc.sentence_index(h.start) for h in positive if not h.in_title})
-        feats[t + ":ratio"] = max(-1.0, min(4.0, s.score / threshold(t, doc, lex)))
+        body_sents = sorted({h.sentence for h in positive if not h.in_title})
+        feats[t + ":ratio"] = max(-1.0, min(4.0, s.score / thr_of[t]))
         feats[t + ":title"] = float(any(h.in_title for h in positive))
         feats[t + ":spread"] = len(body_sents) / n_sent
         feats[t + ":top"] = s.score / top if top > 0 else 0.0
@@ -263,14 +272,23 @@ class TopicModel:
         columns = np.fromiter((self.index[k] for k in keys), dtype=np.intp, count=len(keys))
         values = np.fromiter((feats[k] for k in keys), dtype=np.float64, count=len(keys))
         parts = self.weights[:, columns] * values  # heads x present features
-        logits = parts.sum(axis=1)
-        terms = [j for j, k in enumerate(keys) if k.startswith("t:")]
+        logits = parts.sum(axis=1).tolist()
+        contributions = self._term_contributions(keys, parts)
         out = {}
         for i, head in enumerate(self.heads):
-            z = self.bias[head] + float(logits[i])
+            z = self.bias[head] + logits[i]
             p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-            row = parts[i]
-            out[head] = (p >= self.cutoff[head], p, {keys[j]: float(row[j]) for j in terms if row[j] > 0})
+            out[head] = (p >= self.cutoff[head], p, contributions[i])
+        return out
+
+    def _term_contributions(self, keys: list[str], parts: np.ndarray) -> list[dict[str, float]]:
+        """Per head, ``{t:TERM: contribution}`` of the term features with a positive part, in ``keys`` order."""
+        terms = [j for j, k in enumerate(keys) if k.startswith("t:")]
+        term_parts = parts[:, terms]
+        rows, cols = np.nonzero(term_parts > 0)  # row-major: per head, in ``keys`` order
+        out: list[dict[str, float]] = [{} for _ in self.heads]
+        for i, j, v in zip(rows.tolist(), cols.tolist(), term_parts[rows, cols].tolist()):
+            out[i][keys[terms[j]]] = v
         return out
 
 
@@ -291,7 +309,7 @@ def sentences_for(doc: Doc, hits: list[Hit], terms, limit: int = 5) -> list[str]
     out: list[str] = []
     for h in hits:
         if h.term in terms:
-            s = doc.title if h.in_title else doc.sentence(h.start)
+            s = doc.quote(h)
             if s and s not in out:
                 out.append(s)
             if len(out) >= limit:

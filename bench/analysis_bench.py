@@ -14,6 +14,7 @@ and, in the same process, ``SnowNLP(text).sentiments`` alone on the same texts.
     python bench/analysis_bench.py                       # 2,000 articles of 1,500 characters
     python bench/analysis_bench.py --articles 500 --json /tmp/analysis.json
     python bench/analysis_bench.py --profile /tmp/analysis.prof   # cProfile of the jobs=1 run
+    python bench/analysis_bench.py --articles 1000 --skip-snownlp  # quick iteration, no SnowNLP part
 
 CPU seconds (this process and the pool's workers) are printed beside the wall-clock rates: on a shared
 machine they are the steadier figure.
@@ -127,6 +128,17 @@ def snownlp_rate(articles: list[tuple[str, str]]) -> dict:
             "cpu_ms_per_article": round(1000 * cpu / len(articles), 2)}
 
 
+def compare_snownlp(out: dict, articles: list[tuple[str, str]], jobs: int) -> None:
+    """Time SnowNLP's sentiment on the same texts and add the ratios to ``out``."""
+    out["snownlp_sentiments"] = snownlp_rate(articles)
+    print(f"SnowNLP(text).sentiments alone: {out['snownlp_sentiments']}", flush=True)
+    snow = out["snownlp_sentiments"]["articles_per_s"]
+    out["ratio_serial_vs_snownlp"] = round(out["serial"]["articles_per_s"] / snow, 1)
+    out["ratio_parallel_vs_snownlp"] = round(out["parallel"]["articles_per_s"] / snow, 1)
+    print(f"whole analysis stage vs SnowNLP sentiment alone: x{out['ratio_serial_vs_snownlp']} (jobs=1), "
+          f"x{out['ratio_parallel_vs_snownlp']} (jobs={jobs})", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=2000, help="articles to generate (default 2000)")
@@ -135,6 +147,8 @@ def main() -> int:
     parser.add_argument("--target", type=float, default=200.0, help="articles/s that jobs=1 must reach")
     parser.add_argument("--profile", help="write a cProfile of the jobs=1 run to this file")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--skip-snownlp", action="store_true",
+                        help="leave out the SnowNLP comparison (about 3 minutes), for quick iterations")
     args = parser.parse_args()
 
     articles = make_articles(args.articles, args.chars)
@@ -157,14 +171,10 @@ def main() -> int:
             conn.execute("update analyses set model_version = 'previous-version'")
         out["rerun_version_change"] = timed_analyze(db, args.jobs)
         print(f"re-run after a version change: {out['rerun_version_change']}", flush=True)
-    out["snownlp_sentiments"] = snownlp_rate(articles)
-    print(f"SnowNLP(text).sentiments alone: {out['snownlp_sentiments']}", flush=True)
-    snow = out["snownlp_sentiments"]["articles_per_s"]
-    out["ratio_serial_vs_snownlp"] = round(out["serial"]["articles_per_s"] / snow, 1)
-    out["ratio_parallel_vs_snownlp"] = round(out["parallel"]["articles_per_s"] / snow, 1)
+    if not args.skip_snownlp:
+        compare_snownlp(out, articles, args.jobs)
     out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    print(f"whole analysis stage vs SnowNLP sentiment alone: x{out['ratio_serial_vs_snownlp']} (jobs=1), "
-          f"x{out['ratio_parallel_vs_snownlp']} (jobs={args.jobs}); load average {out['load_average_after']}")
+    print(f"load average {out['load_average_after']}")
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2), encoding="utf-8")
     failed = sum(out[k]["failed"] for k in ("serial", "parallel", "rerun_version_change"))
