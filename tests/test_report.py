@@ -60,7 +60,9 @@ def build_fixture_db(path: Path):
                     evidence=tags.get("evidence", {}), story_id=tags["story_id"],
                     analyzed_at="2024-10-02T01:00:00+00:00"))
     store.record_models(engine, [{"name": "sentiment", "version": "test-sent-1",
-                                  "metrics": {"validation macro-F1": 0.9}, "measured_on": "测试集"}])
+                                  "metrics": {"validation macro-F1": 0.9}, "measured_on": "测试集"},
+                                 {"name": "topics", "version": "test-lex-1",
+                                  "metrics": {"holdout micro-F1": 0.86}, "measured_on": "留出集"}])
     return engine
 
 
