@@ -3,8 +3,7 @@
 ``evaluate_sentiment(path)`` scores a labeled CSV (``text,label,label3`` as in
 ``../shared/data/sentiment``), JSONL (``text``, ``sentiment``) or a folder of sample-site articles
 (``lendwatch/sandbox/articles``) with the shipped sentiment model.
-``evaluate_topics(path)`` belongs to the topics model and is written by its owner
-(currently in ``analysis/evaluate_topics.py``).
+Topics and relevance are scored by ``analysis.evaluate_topics.evaluate_topics``.
 """
 
 from __future__ import annotations

@@ -11,25 +11,16 @@ from crawler.spiders.chinanews import ChinanewsSpider
 from crawler.urls import canonical_url
 from lendwatch.sandbox.articles import load
 from lendwatch.sandbox.site import BANNER, article_path, chinanews_template
-from tests.conftest import run_cli
+from tests.conftest import local_sources, run_cli
 
 SAMPLES = [a for a in load() if a.site == "chinanews"]
 
 
 def sources_file(path, base, feeds=("finance", "society"), scroll=True):
-    urls = ", ".join(f'"{base}/chinanews/rss/{f}.xml"' for f in feeds)
-    path.write_text(f"""[crawl]
-delay = 0
-concurrency = 8
-autothrottle = false
-[[sources]]
-name = "cn"
-kind = "chinanews"
-urls = [{urls}]
-{f'scroll = ["{base}/chinanews/scroll-news/news1.html"]' if scroll else ""}
-max_pages = 10
-""", encoding="utf-8")
-    return path
+    urls = ", ".join(f'"{{base}}/chinanews/rss/{f}.xml"' for f in feeds)
+    scrolls = 'scroll = ["{base}/chinanews/scroll-news/news1.html"]\n' if scroll else ""
+    return local_sources(path, f'[[sources]]\nname = "cn"\nkind = "chinanews"\nurls = [{urls}]\n'
+                               f'{scrolls}max_pages = 10\n', base)
 
 
 def article_hits(site) -> dict[str, int]:

@@ -10,25 +10,17 @@ from crawler.extract import EXTRACTION_VERSION
 from crawler.spiders.people import PeopleSpider, is_feed
 from lendwatch.sandbox.articles import load
 from lendwatch.sandbox.site import BANNER, FLAKY_NUMBER, PEOPLE_RSS_ITEMS, article_path
-from tests.conftest import run_cli
+from tests.conftest import local_sources, run_cli
 
 SAMPLES = sorted((a for a in load() if a.site == "people"), key=lambda a: a.published, reverse=True)
 DEAD = "/people/n1/2024/0931/c1004-49999999.html"  # listed on the channel page, answers 404
 
 
 def crawl(tmp_path, site, *paths, name="people"):
-    urls = ", ".join(f'"{site.base_url}{p}"' for p in paths)
-    sources = tmp_path / f"{name}.toml"
-    sources.write_text(f"""[crawl]
-delay = 0
-concurrency = 8
-autothrottle = false
-[[sources]]
-name = "people"
-kind = "people"
-urls = [{urls}]
-max_pages = 10
-""", encoding="utf-8")
+    urls = ", ".join(f'"{{base}}{p}"' for p in paths)
+    sources = local_sources(tmp_path / f"{name}.toml",
+                            f'[[sources]]\nname = "people"\nkind = "people"\nurls = [{urls}]\nmax_pages = 10\n',
+                            site.base_url)
     db = tmp_path / f"{name}.db"
     result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
     with sqlite3.connect(db) as conn:

@@ -14,16 +14,14 @@ from lendwatch.sandbox.articles import load
 from lendwatch.sandbox.replicas.thepaper import (EXTRAS, SLOW_NUMBER, SOURCES, column_of, cont_id,
                                                  tags_of)
 from lendwatch.sandbox.site import BANNER
-from tests.conftest import run_cli
+from tests.conftest import local_sources, run_cli
 
 SAMPLES = {a.number: a for a in load() if a.site == "thepaper"}
 KEYWORDS = ["催收", "借款"]  # as in the replica's SOURCES
 
 
 def write_sources(path, base_url, extra=""):
-    path.write_text("[crawl]\ndelay = 0\nconcurrency = 8\nautothrottle = false\n" + extra
-                    + SOURCES.replace("{base}", base_url), encoding="utf-8")
-    return path
+    return local_sources(path, extra + SOURCES, base_url)
 
 
 def detail_hits(site) -> dict[str, int]:

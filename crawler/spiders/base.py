@@ -6,6 +6,7 @@ pages without a source-specific parser go through :meth:`SourceSpider.parse_arti
 extractor). Spiders only parse: no database calls, no analysis.
 """
 
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from scrapy import Request, Spider
@@ -49,7 +50,7 @@ class SourceSpider(Spider):
         self.source = source
         self.since = since.replace(tzinfo=since.tzinfo or SHANGHAI) if since else None
         self.start_urls = [source["url"]] if source.get("url") else list(source.get("urls") or [])
-        self.known_urls: set[str] = set()
+        self.known_urls: AbstractSet[str] = frozenset()
 
     # --- incremental checks ------------------------------------------------
 

@@ -74,20 +74,11 @@ def evaluate(task: str, file: Path) -> None:
     macro-F1 and ROC-AUC of p_negative.
     """
     from analysis import evaluate as ev
+    from analysis.evaluate_topics import evaluate_topics
 
     if not file.exists():
         raise click.UsageError(f"no such file: {file}")
-    if task == "sentiment":
-        func = ev.evaluate_sentiment
-    else:
-        func = getattr(ev, "evaluate_topics", None)
-        if func is None:
-            try:
-                from analysis.evaluate_topics import evaluate_topics as func
-            except ImportError:
-                func = None
-        if func is None:
-            raise click.UsageError("topic evaluation is not available (analysis.evaluate.evaluate_topics missing)")
+    func = ev.evaluate_sentiment if task == "sentiment" else evaluate_topics
     try:
         figures = func(file)
     except (ev.EvaluationError, ValueError) as exc:
