@@ -1,7 +1,8 @@
 """Evaluate relevance and topics against labelled texts.
 
 ``evaluate_topics(path)`` reads a JSONL file (``text``, optional ``title``, ``relevant``, ``topics``;
-optional ``split`` selected with ``split=``) or a folder of sample-site articles
+optional ``split`` selected with ``split=``; rows with a ``key`` instead of a text are our labels of
+``../shared`` texts, joined by :mod:`analysis.keyed_labels`) or a folder of sample-site articles
 (``lendwatch/sandbox/articles/*.md``: TOML front matter between ``+++`` lines, then the body) and
 returns relevance precision / recall / F1, topics micro-F1 and per-topic precision / recall /
 support.  Topic scores are computed over the items labelled relevant (a relevant item the tagger
@@ -9,6 +10,7 @@ rejects counts its topics as missed).
 
     python -m analysis.evaluate_topics tests/fixtures/labels/own_topics.jsonl --split holdout
     python -m analysis.evaluate_topics ../shared/data/topics-dev/dev_finnsp.jsonl -v
+    python -m analysis.evaluate_topics tests/fixtures/labels/finnsp_topics.jsonl --split holdout
     python -m analysis.evaluate_topics lendwatch/sandbox/articles
 """
 
@@ -20,6 +22,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from analysis.keyed_labels import attach_texts
 from analysis.lexicon import TOPIC_CODES
 
 
@@ -50,9 +53,9 @@ def load_items(path: str | Path, split: str | None = None) -> list[dict]:
             row = json.loads(line)
             if split and row.get("split") != split:
                 continue
-            row.setdefault("id", f"{path.name}:{lineno}")
+            row.setdefault("id", row.get("key") or f"{path.name}:{lineno}")
             items.append(row)
-    return items
+    return attach_texts(items, path)
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

@@ -14,7 +14,7 @@ from analysis.lexicon import Doc, Hit, Lexicon, find
 
 import re
 
-RELEVANCE_RULES_VERSION = "3"
+RELEVANCE_RULES_VERSION = "4"
 
 # A lending-platform name (宜X贷, X金服, X钱包, X创投, X贷网) counts once as a subject term; generic
 # compounds (网贷, 信贷, 房贷, 现金贷, …) are excluded by the character before 贷.
@@ -54,10 +54,11 @@ _P2P_CUES = (
     ("逾期", "清退", "清盘", "爆雷", "暴雷", "跑路", "良性退出", "失联", "立案", "报案", "经侦", "维权", "延期",
      "非法吸收公众存款", "集资诈骗", "非法集资", "非吸", "资金池", "自融", "刑拘", "逮捕", "专案组", "诈骗"),
 )
-# Convention 2: other investments (funds, trusts, stocks, crypto) and shopping fraud have the same
-# investor / money-back / failure wording but are not lending platforms.
+# Convention 2: other investments (funds, trusts, stocks, crypto), fund-raising schemes that never lent
+# (钱宝网, 善心汇, 云联惠) and shopping fraud have the same investor / money-back / failure wording but
+# are not lending platforms.
 _NOT_P2P = ("私募", "信托", "基金", "资管", "券商", "股票", "股市", "炒股", "期货", "外汇", "虚拟币", "虚拟货币",
-            "数字货币", "比特币", "币圈", "交易所", "刷单", "购物")
+            "数字货币", "比特币", "币圈", "交易所", "刷单", "购物", "钱宝网", "善心汇", "云联惠")
 P2P_CONTEXT_WEIGHT = 2.0
 P2P_CONTEXT_KEY = "p2p_context"
 

@@ -36,9 +36,10 @@ except ImportError:  # the sentiment module is written separately; tag() reports
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 MAX_CHARS = int(_lexicon.load().rules["relevance"].get("max_chars", 20000))
 _MIN_LEARNED_ISSUE = float(_lexicon.load().rules["relevance"].get("min_issue_learned", 0.0))
+_MIN_SUBJECT = float(_lexicon.load().rules["relevance"]["min_subject"])
 _SENTIMENT_VERSION = getattr(_sentiment, "SENTIMENT_VERSION", "missing")
 
 _rule_versions = "+".join(
@@ -136,14 +137,20 @@ def decide(body: str, head: str = "") -> tuple[bool, list[str], dict, dict]:
         relevant, p, contrib = out[_topics.RELEVANCE_HEAD]
         rel_ev["model"] = {"p": round(p, 3), "rule": a["rule_relevant"], "drivers": _topics.drivers(contrib)}
         issue, min_issue = rel_ev["scores"]["issue"], _MIN_LEARNED_ISSUE
-        # The learned layer does not overrule TOPICS.md's own exclusions: lending without an issue, and
-        # texts where off-topic signals (stock news, other investments, non-lending fraud) dominate.
+        # The learned layer does not overrule TOPICS.md's own exclusions: lending without an issue,
+        # texts where off-topic signals (stock news, other investments, non-lending fraud) dominate, and
+        # texts with off-topic signals but no lending subject (a crypto exchange's collapse).
+        scores = rel_ev["scores"]
         if relevant and issue < min_issue:
             relevant = False
             rel_ev["reason"] = f"learned layer: p={p:.2f}, but issue score {issue} < {min_issue}"
-        elif relevant and rel_ev["scores"]["offtopic_dominates"]:
+        elif relevant and scores["offtopic_dominates"]:
             relevant = False
             rel_ev["reason"] = f"learned layer: p={p:.2f}, but off-topic signals dominate"
+        elif relevant and scores["offtopic"] > 0 and scores["subject"] < _MIN_SUBJECT:
+            relevant = False
+            rel_ev["reason"] = (f"learned layer: p={p:.2f}, but off-topic signals and subject score "
+                                f"{scores['subject']} < {_MIN_SUBJECT}")
         elif relevant:
             rel_ev.pop("reason", None)
         elif a["rule_relevant"]:

@@ -89,7 +89,7 @@ def evaluate(task: str, file: Path) -> None:
 @click.command(
     "train-topics",
     context_settings=CONTEXT,
-    short_help="Rebuild the learned relevance/topic layer from the own labelled texts.",
+    short_help="Rebuild the learned relevance/topic layer from the labelled texts.",
     epilog="Example:\n\n\b\n    lendwatch train-topics --out analysis/models --seed 13",
 )
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
@@ -98,8 +98,10 @@ def evaluate(task: str, file: Path) -> None:
 def train_topics(out_dir: Path | None, seed: int) -> None:
     """Rebuild the learned relevance/topic layer (topics.npz) and print its cross-validation figures.
 
-    Trains on tests/fixtures/labels (own_topics.jsonl split tune, own_train.jsonl); the holdout split is
-    never read.  LEXICON_VERSION hashes the new file, so stored analyses show up as stale.
+    Trains on tests/fixtures/labels (own_topics.jsonl split tune, own_train.jsonl, finnsp_topics.jsonl
+    split train) and ../shared/data/topics-dev; the holdout splits are never read. The real posts' texts
+    are read from ../shared (or $LENDWATCH_SHARED) and left out when it is missing.  LEXICON_VERSION
+    hashes the new file, so stored analyses show up as stale.
     """
     from analysis import train_topics as tt
 

@@ -1,0 +1,58 @@
+"""Labels of third-party texts kept by key: joined to their texts at evaluation time, clear errors otherwise."""
+
+import json
+
+import pytest
+
+from analysis.evaluate_topics import evaluate_topics
+from analysis.keyed_labels import MissingTexts, attach_texts, text_key
+
+SOURCE = "data/sentiment/posts_train.csv"
+# Written for this test, standing in for third-party posts.
+RELEVANT = "网贷平台逾期兑付半年，出借人集体到经侦报案，要求立案追回本金。"
+OTHER = "今日沪指震荡上行，券商板块领涨，两市成交额超过八千亿元。"
+
+
+@pytest.fixture
+def shared(tmp_path, monkeypatch):
+    root = tmp_path / "shared"
+    (root / "data" / "sentiment").mkdir(parents=True)
+    (root / SOURCE).write_text(f"text,label,label3\n{RELEVANT},0,neg\n{OTHER},1,nonneg\n", encoding="utf-8")
+    monkeypatch.setenv("LENDWATCH_SHARED", str(root))
+    return root
+
+
+def keyed_file(tmp_path, rows):
+    path = tmp_path / "labels.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_keyed_rows_get_their_texts(shared, tmp_path):
+    rows = [{"key": text_key(OTHER), "source": SOURCE, "relevant": False},
+            {"text": "自带文本", "relevant": False}]
+    out = attach_texts(rows, "labels.jsonl")
+    assert [r["text"] for r in out] == [OTHER, "自带文本"]
+    assert "text" not in rows[0]  # the input rows are left as they were
+
+
+def test_evaluation_reads_keyed_labels(shared, tmp_path):
+    path = keyed_file(tmp_path, [
+        {"key": text_key(RELEVANT), "source": SOURCE, "split": "holdout", "relevant": True,
+         "topics": ["platform_risk", "complaints"]},
+        {"key": text_key(OTHER), "source": SOURCE, "split": "train", "relevant": False, "topics": []},
+    ])
+    result = evaluate_topics(path, split="holdout")
+    assert result["n"] == 1
+    assert result["relevance"]["tp"] == 1  # the joined text was tagged: an empty text is never relevant
+
+
+def test_missing_csv_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("LENDWATCH_SHARED", str(tmp_path / "nowhere"))
+    with pytest.raises(MissingTexts, match=r"labels\.jsonl: row 1 .*posts_train\.csv.*LENDWATCH_SHARED"):
+        attach_texts([{"key": "0123456789ab", "source": SOURCE}], "labels.jsonl")
+
+
+def test_unknown_key_is_an_error(shared):
+    with pytest.raises(MissingTexts, match="no text with key ffffffffffff"):
+        attach_texts([{"key": "ffffffffffff", "source": SOURCE}], "labels.jsonl")
