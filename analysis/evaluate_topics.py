@@ -10,7 +10,7 @@ rejects counts its topics as missed).
 
     python -m analysis.evaluate_topics tests/fixtures/labels/own_topics.jsonl --split holdout
     python -m analysis.evaluate_topics ../shared/data/topics-dev/dev_finnsp.jsonl -v
-    python -m analysis.evaluate_topics tests/fixtures/labels/finnsp_topics.jsonl --split holdout
+    python -m analysis.evaluate_topics tests/fixtures/labels/finnsp_topics.jsonl --split holdout --confidence high
     python -m analysis.evaluate_topics lendwatch/sandbox/articles
 """
 
@@ -26,7 +26,7 @@ from analysis.keyed_labels import attach_texts
 from analysis.lexicon import TOPIC_CODES
 
 
-def load_items(path: str | Path, split: str | None = None) -> list[dict]:
+def load_items(path: str | Path, split: str | None = None, confidence: str | None = None) -> list[dict]:
     path = Path(path)
     items: list[dict] = []
     if path.is_dir():
@@ -51,7 +51,7 @@ def load_items(path: str | Path, split: str | None = None) -> list[dict]:
             if not line.strip():
                 continue
             row = json.loads(line)
-            if split and row.get("split") != split:
+            if split and row.get("split") != split or confidence and row.get("confidence") != confidence:
                 continue
             row.setdefault("id", row.get("key") or f"{path.name}:{lineno}")
             items.append(row)
@@ -114,10 +114,11 @@ def evaluate_items(items: list[dict]) -> dict:
     }
 
 
-def evaluate_topics(path: str | Path, split: str | None = None) -> dict:
-    """Scores for the labelled items in ``path`` (JSONL or a folder of sample articles)."""
-    result = evaluate_items(load_items(path, split))
-    result["path"] = str(path) + (f" [{split}]" if split else "")
+def evaluate_topics(path: str | Path, split: str | None = None, confidence: str | None = None) -> dict:
+    """Scores for the labelled items in ``path`` (JSONL or a folder of sample articles), optionally only
+    those of one ``split`` and one label ``confidence`` (high / low)."""
+    result = evaluate_items(load_items(path, split, confidence))
+    result["path"] = str(path) + "".join(f" [{v}]" for v in (split, confidence) if v)
     return result
 
 
@@ -147,10 +148,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Score the tagger's relevance and topics on labelled texts.")
     ap.add_argument("path", help="JSONL with text/title/relevant/topics, or a folder of sample .md articles")
     ap.add_argument("--split", help="only rows whose 'split' field equals this (e.g. tune, holdout)")
+    ap.add_argument("--confidence", choices=("high", "low"), help="only rows whose label confidence is this")
     ap.add_argument("-v", "--verbose", action="store_true", help="list the misclassified items")
     args = ap.parse_args(argv)
     try:
-        result = evaluate_topics(args.path, args.split)
+        result = evaluate_topics(args.path, args.split, args.confidence)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

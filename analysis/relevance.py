@@ -14,7 +14,7 @@ from analysis.lexicon import Doc, Hit, Lexicon, find
 
 import re
 
-RELEVANCE_RULES_VERSION = "4"
+RELEVANCE_RULES_VERSION = "5"
 
 # A lending-platform name (宜X贷, X金服, X钱包, X创投, X贷网) counts once as a subject term; generic
 # compounds (网贷, 信贷, 房贷, 现金贷, …) are excluded by the character before 贷.
@@ -52,7 +52,8 @@ _P2P_CUES = (
     ("兑付", "回款", "本金", "本息", "利息", "收益", "待收", "提现", "提不出", "提不了", "标的", "债权", "退赔",
      "血汗钱", "投资款", "到期"),
     ("逾期", "清退", "清盘", "爆雷", "暴雷", "跑路", "良性退出", "失联", "立案", "报案", "经侦", "维权", "延期",
-     "非法吸收公众存款", "集资诈骗", "非法集资", "非吸", "资金池", "自融", "刑拘", "逮捕", "专案组", "诈骗"),
+     "非法吸收公众存款", "集资诈骗", "非法集资", "非吸", "资金池", "自融", "刑拘", "逮捕", "专案组", "诈骗",
+     "无法提现", "不能提现", "提现困难", "虚假标"),
 )
 # Convention 2: other investments (funds, trusts, stocks, crypto), fund-raising schemes that never lent
 # (钱宝网, 善心汇, 云联惠) and shopping fraud have the same investor / money-back / failure wording but
@@ -65,7 +66,8 @@ P2P_CONTEXT_KEY = "p2p_context"
 
 def p2p_context(text: str) -> str | None:
     """The anchor of a P2P-investor context in ``text``, or None: an anchor with cues of two of the
-    groups of ``_P2P_CUES`` in the text, or in one sentence with a failure cue (平台 + 逾期, 清退, …)."""
+    groups of ``_P2P_CUES`` in the text, or an anchor or a lending-platform name in one sentence with a
+    failure cue (平台 + 逾期, XX钱包 + 诈骗, …)."""
     if any(w in text for w in _NOT_P2P):
         return None
     anchor = _P2P_ANCHOR.search(text)
@@ -75,9 +77,11 @@ def p2p_context(text: str) -> str | None:
     if sum(any(c in text for c in group) for group in _P2P_CUES) >= 2:
         return anchor
     for sent in _SENTENCE.split(text):
-        m = _P2P_ANCHOR.search(sent)
-        if m and any(c in sent for c in _P2P_CUES[2]):
-            return m.group()
+        if any(c in sent for c in _P2P_CUES[2]):
+            m = _P2P_ANCHOR.search(sent)
+            name = m.group() if m else platform_name(sent)
+            if name:
+                return name
     return None
 
 

@@ -135,18 +135,19 @@ def test_topic_evidence_names_terms_and_sentences():
 # Floors are the figures measured when the lexicon was last changed, minus a small margin.
 
 
-# Measured with lexicon + learned layer lex-3fea0aca677f (analysis/models/topics.npz, analysis/models/README.md):
-# own holdout rel P 0.970 R 1.000, topics 0.873; real-post holdout rel P 0.957 R 0.880, topics 0.856;
-# blind set rel P 0.964 R 0.982, topics 0.877 (first measured at 0.857 / 0.982, 0.879);
-# articles rel P 0.992 R 0.984, topics 0.860; topics-dev (training rows) rel P 0.979 R 0.959, topics 0.963.
-BLIND_FLOOR = (0.93, 0.95, 0.84)
+# Measured with lexicon + learned layer lex-43298d9dfabe (analysis/models/topics.npz, analysis/models/README.md):
+# own holdout rel P 0.970 R 1.000, topics 0.846; real-post holdout (234) rel P 0.963 R 0.886, topics 0.866
+# (high-confidence labels 1.000 / 0.921, 0.903); blind set rel P 0.982 R 0.982, topics 0.854 (first measured
+# at 0.857 / 0.982, 0.879); articles rel P 0.992 R 0.984, topics 0.842; topics-dev (training rows) 0.980 /
+# 0.980, topics 0.968.
+BLIND_FLOOR = (0.95, 0.95, 0.82)
 def test_holdout_gate():
     result = evaluate_topics(OWN, split="holdout")
     print(format_report(result, verbose=True))
     assert result["n"] >= 40
     assert result["relevance"]["precision"] >= 0.95
     assert result["relevance"]["recall"] >= 0.95
-    assert result["topics"]["micro_f1"] >= 0.84
+    assert result["topics"]["micro_f1"] >= 0.82
 
 
 def test_training_texts_are_fitted():
@@ -171,10 +172,10 @@ def test_real_post_holdout_gate():
     """Real posts labelled by us and never trained on (the ``holdout`` split of finnsp_topics.jsonl)."""
     result = evaluate_topics(REAL, split="holdout")
     print(format_report(result, verbose=True))
-    assert result["n"] >= 100
-    assert result["relevance"]["precision"] >= 0.93
-    assert result["relevance"]["recall"] >= 0.85
-    assert result["topics"]["micro_f1"] >= 0.83
+    assert result["n"] >= 200
+    assert result["relevance"]["precision"] >= 0.94
+    assert result["relevance"]["recall"] >= 0.86
+    assert result["topics"]["micro_f1"] >= 0.84
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data/topics-dev is not present")
@@ -193,7 +194,7 @@ def test_sample_articles_floor():
     print(format_report(result))
     assert result["relevance"]["precision"] >= 0.96
     assert result["relevance"]["recall"] >= 0.97
-    assert result["topics"]["micro_f1"] >= 0.83
+    assert result["topics"]["micro_f1"] >= 0.82
 
 
 @pytest.mark.skipif(not texts_available(REAL_POSTS_CSV), reason="the real posts are read from ../shared")
