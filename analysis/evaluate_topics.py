@@ -11,6 +11,7 @@ rejects counts its topics as missed).
     python -m analysis.evaluate_topics tests/fixtures/labels/own_topics.jsonl --split holdout
     python -m analysis.evaluate_topics ../shared/data/topics-dev/dev_finnsp.jsonl -v
     python -m analysis.evaluate_topics tests/fixtures/labels/finnsp_topics.jsonl --split holdout --confidence high
+    python -m analysis.evaluate_topics tests/fixtures/labels/finnsp_topics.jsonl --against tests/fixtures/labels/finnsp_topics_second.jsonl
     python -m analysis.evaluate_topics lendwatch/sandbox/articles
 """
 
@@ -65,19 +66,26 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def evaluate_items(items: list[dict]) -> dict:
+def _tagger(item: dict) -> tuple[bool, list[str], str]:
     from analysis.tagger import tag
 
+    tags = tag(item["text"], item.get("title"), with_sentiment=False)
+    return tags.relevant, tags.topics, tags.evidence.get("relevant", {}).get("reason", "")
+
+
+def evaluate_items(items: list[dict], predict=_tagger) -> dict:
+    """Relevance and topic figures of ``predict(item) -> (relevant, topics, why)`` (the tagger by
+    default) against the items' labels."""
     rel = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
     per = {t: {"tp": 0, "fp": 0, "fn": 0} for t in TOPIC_CODES}
     errors = []
     for it in items:
-        tags = tag(it["text"], it.get("title"), with_sentiment=False)
+        pred_relevant, pred, why = predict(it)
         gold = bool(it["relevant"])
-        key = ("tp" if tags.relevant else "fn") if gold else ("fp" if tags.relevant else "tn")
+        key = ("tp" if pred_relevant else "fn") if gold else ("fp" if pred_relevant else "tn")
         rel[key] += 1
         gold_topics = set(it.get("topics") or []) if gold else set()
-        pred_topics = set(tags.topics) if gold else set()
+        pred_topics = set(pred) if gold else set()
         for t in TOPIC_CODES:
             if t in pred_topics and t in gold_topics:
                 per[t]["tp"] += 1
@@ -92,10 +100,14 @@ def evaluate_items(items: list[dict]) -> dict:
                     "relevance": key,
                     "missed": sorted(gold_topics - pred_topics),
                     "extra": sorted(pred_topics - gold_topics),
-                    "why": tags.evidence.get("relevant", {}).get("reason", ""),
+                    "why": why,
                 }
             )
     p, r, f = _prf(rel["tp"], rel["fp"], rel["fn"])
+    n = max(1, len(items))
+    agree = (rel["tp"] + rel["tn"]) / n
+    chance = ((rel["tp"] + rel["fp"]) * (rel["tp"] + rel["fn"]) + (rel["fn"] + rel["tn"]) * (rel["fp"] + rel["tn"])) / n**2
+    kappa = (agree - chance) / (1 - chance) if chance < 1 else 1.0
     tp = sum(v["tp"] for v in per.values())
     fp = sum(v["fp"] for v in per.values())
     fn = sum(v["fn"] for v in per.values())
@@ -107,7 +119,7 @@ def evaluate_items(items: list[dict]) -> dict:
         per_topic[t] = {"precision": pp, "recall": rr, "f1": ff, "support": tp_ + fn_, "predicted": tp_ + fp_}
     return {
         "n": len(items),
-        "relevance": {"precision": p, "recall": r, "f1": f, **rel},
+        "relevance": {"precision": p, "recall": r, "f1": f, "kappa": kappa, **rel},
         "topics": {"micro_precision": mp, "micro_recall": mr, "micro_f1": mf, "tp": tp, "fp": fp, "fn": fn},
         "per_topic": per_topic,
         "errors": errors,
@@ -122,11 +134,29 @@ def evaluate_topics(path: str | Path, split: str | None = None, confidence: str 
     return result
 
 
+def agreement(path: str | Path, other: str | Path, split: str | None = None,
+              confidence: str | None = None) -> dict:
+    """A second annotator's labels (``other``, JSONL matched by ``key`` or ``id``) scored against ``path``'s,
+    on the items both label: the figures a tagger could hope for where people disagree."""
+    items = {it.get("key") or it["id"]: it for it in load_items(path, split, confidence)}
+    second: dict[str, dict] = {}
+    with Path(other).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                second[row.get("key") or row["id"]] = row
+    common = [items[k] for k in items if k in second]
+    result = evaluate_items(common, lambda it: (bool(second[it.get("key") or it["id"]]["relevant"]),
+                                                second[it.get("key") or it["id"]].get("topics") or [], ""))
+    result["path"] = f"{other} against {path}" + "".join(f" [{v}]" for v in (split, confidence) if v)
+    return result
+
+
 def format_report(result: dict, verbose: bool = False) -> str:
     r, t = result["relevance"], result["topics"]
     lines = [
         f"{result.get('path', '')}  n={result['n']}",
-        f"relevance  P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f}  "
+        f"relevance  P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} kappa={r['kappa']:.3f}  "
         f"(tp={r['tp']} fp={r['fp']} fn={r['fn']} tn={r['tn']})",
         f"topics     micro P={t['micro_precision']:.3f} R={t['micro_recall']:.3f} F1={t['micro_f1']:.3f}  "
         f"(tp={t['tp']} fp={t['fp']} fn={t['fn']})",
@@ -149,10 +179,14 @@ def main(argv=None) -> int:
     ap.add_argument("path", help="JSONL with text/title/relevant/topics, or a folder of sample .md articles")
     ap.add_argument("--split", help="only rows whose 'split' field equals this (e.g. tune, holdout)")
     ap.add_argument("--confidence", choices=("high", "low"), help="only rows whose label confidence is this")
+    ap.add_argument("--against", metavar="OTHER", help="score a second annotator's labels in OTHER instead of the tagger")
     ap.add_argument("-v", "--verbose", action="store_true", help="list the misclassified items")
     args = ap.parse_args(argv)
     try:
-        result = evaluate_topics(args.path, args.split, args.confidence)
+        if args.against:
+            result = agreement(args.path, args.against, args.split, args.confidence)
+        else:
+            result = evaluate_topics(args.path, args.split, args.confidence)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

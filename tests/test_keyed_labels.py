@@ -56,3 +56,25 @@ def test_missing_csv_is_named(tmp_path, monkeypatch):
 def test_unknown_key_is_an_error(shared):
     with pytest.raises(MissingTexts, match="no text with key ffffffffffff"):
         attach_texts([{"key": "ffffffffffff", "source": SOURCE}], "labels.jsonl")
+
+
+def test_agreement_scores_a_second_annotator(tmp_path):
+    from analysis.evaluate_topics import agreement
+
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
+        {"id": "a", "text": RELEVANT, "relevant": True, "topics": ["platform_risk", "complaints"]},
+        {"id": "b", "text": OTHER, "relevant": False, "topics": []},
+        {"id": "c", "text": RELEVANT, "relevant": True, "topics": ["platform_risk"]},
+    ]), encoding="utf-8")
+    second = tmp_path / "second.jsonl"  # no texts needed; "c" is not labelled, "d" is not in the first file
+    second.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"id": "a", "relevant": True, "topics": ["platform_risk"]},
+        {"id": "b", "relevant": True, "topics": ["complaints"]},
+        {"id": "d", "relevant": True, "topics": []},
+    ]), encoding="utf-8")
+    result = agreement(first, second)
+    assert result["n"] == 2
+    assert {k: result["relevance"][k] for k in ("tp", "fp", "fn", "tn")} == {"tp": 1, "fp": 1, "fn": 0, "tn": 0}
+    assert (result["topics"]["tp"], result["topics"]["fp"], result["topics"]["fn"]) == (1, 0, 1)
+    assert result["relevance"]["kappa"] == 0.0  # 50% agreement, as expected by chance
