@@ -2,6 +2,8 @@
 
 ``score(text) -> Sentiment`` with a label (negative / neutral / positive), a calibrated
 ``p_negative`` and, for negative texts, up to three of its most negative sentences as evidence.
+``features(text) -> TextFeatures`` gives the text's n-grams in the model's vocabulary once, for
+``score(text, features)`` and for other heads over the same vocabulary (``analysis.relevance_text``).
 
 Model (``analysis/models/sentiment.npz``, built by ``analysis.train_sentiment``): one shared
 character 1-3-gram TF-IDF space (sublinear tf, l2 norm per chunk) with two linear heads:
@@ -20,6 +22,7 @@ the highest negative logits. The file holds only numpy arrays
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import threading
@@ -48,6 +51,16 @@ LABELS = ("negative", "neutral", "positive")
 
 
 @dataclass
+class TextFeatures:
+    """A text's sentence spans and the vocabulary ids of its n-grams, with the span each is in."""
+
+    text: str
+    spans: list[tuple[int, int]]
+    ids: np.ndarray
+    owner: np.ndarray
+
+
+@dataclass
 class Sentiment:
     label: str
     p_negative: float
@@ -59,6 +72,7 @@ class SentimentModel:
 
     def __init__(self, arrays: dict[str, np.ndarray]):
         self._keys = _vocabulary_keys(bytes(arrays["vocab"]).decode("utf-8"))
+        self._digest = hashlib.sha256(bytes(arrays["vocab"])).hexdigest()[:16]
         self.vocab_size = sum(len(ids) for _keys, ids in self._keys.values())
         self.idf = np.asarray(arrays["idf"], dtype=np.float64)
         self.w_neg = np.asarray(arrays["w_neg"], dtype=np.float64)
@@ -70,6 +84,11 @@ class SentimentModel:
         self.cal = [float(x) for x in params["calibrator"]]  # a (doc), c (top-k), d (bias)
         self.t_neg = float(params["t_neg"])
         self.t_pos = float(params["t_pos"])
+
+    @property
+    def vocab_digest(self) -> str:
+        """Identifies the vocabulary, so heads trained over it can check they still fit."""
+        return self._digest
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> "SentimentModel":
@@ -170,10 +189,25 @@ class SentimentModel:
         return evidence
 
     # -- public ---------------------------------------------------------------------
-    def score(self, text: str) -> Sentiment:
+    def features(self, text: str) -> TextFeatures:
+        """The n-grams of ``text`` (its first MAX_CHARS characters) in this model's vocabulary."""
         if not text or not has_chinese(text[:MAX_CHARS]):
-            return Sentiment("neutral", NEUTRAL_P, [])
-        spans, ids, owner = self._span_features(text)
+            empty = np.zeros(0, dtype=np.int64)
+            return TextFeatures(text or "", [], empty, empty)
+        return TextFeatures(text, *self._span_features(text))
+
+    def doc_logits(self, f: TextFeatures, weights: list[np.ndarray]) -> list[float]:
+        """The whole text's l2-normalised tf-idf vector dotted with each of ``weights``."""
+        return [float(v[0]) for v in self._tfidf_dots(np.zeros_like(f.ids), f.ids, 1, weights)]
+
+    def span_logits(self, f: TextFeatures, weights: np.ndarray) -> np.ndarray:
+        """Each sentence span's l2-normalised tf-idf vector dotted with ``weights``."""
+        return self._tfidf_dots(f.owner, f.ids, len(f.spans), [weights])[0]
+
+    def score(self, text: str, features: TextFeatures | None = None) -> Sentiment:
+        """``features``: ``self.features(text)`` when the caller has it already."""
+        f = features if features is not None and features.text == text else self.features(text)
+        spans, ids, owner = f.spans, f.ids, f.owner
         if not spans:
             return Sentiment("neutral", NEUTRAL_P, [])
         raw = self._raw(spans, ids, owner, spans_needed=False, pos_needed=False)
@@ -252,6 +286,12 @@ def get_model() -> SentimentModel:
     return _model
 
 
-def score(text: str) -> Sentiment:
-    """Label, calibrated p_negative and evidence sentences for one text."""
-    return get_model().score(text or "")
+def score(text: str, features: TextFeatures | None = None) -> Sentiment:
+    """Label, calibrated p_negative and evidence sentences for one text (``features``: from
+    :func:`features` of the same text, to avoid computing them twice)."""
+    return get_model().score(text or "", features)
+
+
+def features(text: str) -> TextFeatures:
+    """The text's n-grams in the shipped model's vocabulary."""
+    return get_model().features(text or "")

@@ -3,8 +3,9 @@
 Steps: normalise (``analysis.normalize``), cap the analysed text, match the lexicon on the normalised
 string (``analysis.lexicon``), decide relevance (``analysis.relevance``) and topics
 (``analysis.topics``) by the rules, let the learned layer (``analysis.topics.model()``) take the
-final decision on the rule figures and term counts, score sentiment (``analysis.sentiment.score``, another module's contract) and
-extract entities (``analysis.entities``).  Every decision carries its evidence (terms and sentences).
+final decision on the rule figures and term counts, give a text it rejected to the text head
+(``analysis.relevance_text``), score sentiment (``analysis.sentiment.score``, another module's
+contract, over the same n-gram features) and extract entities (``analysis.entities``).  Every decision carries its evidence (terms and sentences).
 
 Bad input (empty, no Chinese, huge, broken surrogates, not a string) is tagged ``relevant=False``
 with the reason in ``evidence["relevant"]["reason"]``; ``tag`` does not raise on input.
@@ -83,13 +84,13 @@ def _clean_input(value) -> str:
     return value.encode("utf-8", errors="ignore").decode("utf-8")
 
 
-def _score_sentiment(text: str, evidence: dict) -> tuple[str, float]:
+def _score_sentiment(text: str, evidence: dict, features=None) -> tuple[str, float]:
     if _sentiment is None:
         evidence["errors"] = evidence.get("errors", []) + ["analysis.sentiment is not installed"]
         evidence["sentiment"] = []
         return "neutral", 0.5
     try:
-        s = _sentiment.score(text)
+        s = _sentiment.score(text, features=features)
         evidence["sentiment"] = list(s.evidence)
         return s.label, float(s.p_negative)
     except Exception as exc:  # noqa: BLE001 - one bad text must not stop a batch; recorded in evidence
@@ -125,9 +126,11 @@ def analyse(body: str, head: str = "") -> tuple[_lexicon.Doc, dict]:
     }
 
 
-def decide(body: str, head: str = "") -> tuple[bool, list[str], dict, dict]:
+def decide(body: str, head: str = "", features=None) -> tuple[bool, list[str], dict, dict]:
     """Relevance and topics of normalised text, with evidence: the rules, then the learned layer
-    (``analysis.topics.model()``) when it is shipped."""
+    (``analysis.topics.model()``) when it is shipped, then for a text it rejected the text head
+    (``analysis.relevance_text``) over ``features`` (``analysis.sentiment.features`` of
+    ``head + "\n" + body``, computed here when not given)."""
     doc, a = analyse(body, head)
     relevant, topics = a["rule_relevant"], a["rule_topics"]
     rel_ev, top_ev = a["rel_evidence"], a["topic_evidence"]
@@ -155,6 +158,8 @@ def decide(body: str, head: str = "") -> tuple[bool, list[str], dict, dict]:
             rel_ev.pop("reason", None)
         elif a["rule_relevant"]:
             rel_ev["reason"] = f"learned layer: p={p:.2f} below cut-off"
+        if not relevant and model.text is not None and not _excluded(scores):
+            relevant = _text_head(model.text, rel_ev, features or _text_features(body, head))
         if relevant and not rel_ev["sentences"]:
             rel_ev["sentences"] = _topics.sentences_for(doc, a["hits"], rel_ev["model"]["drivers"])
         topics = [t for t in _lexicon.TOPIC_CODES if out[t][0]]
@@ -162,6 +167,31 @@ def decide(body: str, head: str = "") -> tuple[bool, list[str], dict, dict]:
     if not relevant:
         return False, [], rel_ev, {}
     return True, topics, rel_ev, top_ev
+
+
+def _excluded(scores: dict) -> bool:
+    """TOPICS.md's exclusions no model overrules: off-topic signals dominate, or there are off-topic
+    signals and no lending subject."""
+    return bool(scores["offtopic_dominates"] or scores["offtopic"] > 0 and scores["subject"] < _MIN_SUBJECT)
+
+
+def _text_features(body: str, head: str):
+    from analysis import sentiment
+
+    return sentiment.features(head + "\n" + body if head else body)
+
+
+def _text_head(head, rel_ev: dict, features) -> bool:
+    """Ask the text head about a text the learned layer rejected; record its answer in the evidence."""
+    p, sentences = head.decide(features)
+    rel_ev["text"] = {"p": round(p, 3), "cutoff": head.cutoff, "sentences": sentences}
+    if p < head.cutoff:
+        return False
+    rel_ev["reason_rejected_before"] = rel_ev.pop("reason", "")
+    rel_ev["accepted_by"] = f"text head: p={p:.2f} >= {head.cutoff}"
+    if not rel_ev["sentences"]:
+        rel_ev["sentences"] = sentences
+    return True
 
 
 def _learned_topic_evidence(doc, a: dict, out: dict, topics: list[str]) -> dict:
@@ -207,16 +237,17 @@ def tag(text: str, title: str | None = None, *, with_sentiment: bool = True) -> 
     if not _HAS_HAN.search(body) and not _HAS_HAN.search(head):
         return _not_relevant("no Chinese text")
 
-    relevant, topics, rel_evidence, topic_evidence = decide(body, head)
+    full = head + "\n" + body if head else body
+    features = _text_features(body, head)
+    relevant, topics, rel_evidence, topic_evidence = decide(body, head, features)
     if truncated:
         rel_evidence["truncated_at"] = MAX_CHARS
     evidence: dict = {"relevant": rel_evidence, "topics": topic_evidence}
     if with_sentiment:
-        label, p_negative = _score_sentiment(head + "\n" + body if head else body, evidence)
+        label, p_negative = _score_sentiment(full, evidence, features)
     else:
         label, p_negative = "neutral", 0.5
         evidence["sentiment"] = []
-    full = head + "\n" + body if head else body
     return Tags(
         relevant=relevant,
         topics=topics,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis import relevance_text
 from analysis.lexicon import TOPIC_CODES, Doc, Hit, Lexicon, find
 
 TOPICS_RULES_VERSION = "3"
@@ -247,8 +248,10 @@ def features(doc: Doc, lex: Lexicon, scores: dict[str, TopicScore], chosen: list
 class TopicModel:
     """Weights of the heads (relevance, then the topics) over named features; numpy only, no pickle."""
 
-    def __init__(self, names: list[str], heads: list[str], weights: np.ndarray, params: dict):
+    def __init__(self, names: list[str], heads: list[str], weights: np.ndarray, params: dict, text=None):
+        """``text``: the relevance head over the text's n-grams (:class:`analysis.relevance_text.TextHead`)."""
         self.index = {n: i for i, n in enumerate(names)}
+        self.text = text
         self.heads = heads
         self.weights = weights  # heads x features
         self.bias = dict(zip(heads, params["bias"]))
@@ -260,7 +263,8 @@ class TopicModel:
         with np.load(path, allow_pickle=False) as f:
             names = bytes(f["names"]).decode("utf-8").split("\x00")
             params = json.loads(bytes(f["params"]).decode("utf-8"))
-            return cls(names, params["heads"], np.asarray(f["weights"], dtype=np.float64), params)
+            return cls(names, params["heads"], np.asarray(f["weights"], dtype=np.float64), params,
+                       relevance_text.load_head(f, params))
 
     def decide(self, feats: dict[str, float]) -> dict[str, tuple[bool, float, dict[str, float]]]:
         """Per head: (decision, probability, the lexicon terms' positive contributions to the logit).

@@ -27,7 +27,7 @@ class StandIn:
     def __init__(self):
         self.calls = []
 
-    def score(self, text):
+    def score(self, text, features=None):
         self.calls.append(text)
         return SimpleNamespace(label="negative", p_negative=0.9, evidence=["催收人员给她的同事、父母发送辱骂短信"])
 
@@ -102,7 +102,7 @@ def test_huge_input_bounded(sentiment):
 
 
 def test_sentiment_failure_is_recorded_not_raised(monkeypatch):
-    def boom(text):
+    def boom(text, features=None):
         raise RuntimeError("model missing")
 
     monkeypatch.setattr(tagger, "_sentiment", SimpleNamespace(score=boom))

@@ -135,12 +135,12 @@ def test_topic_evidence_names_terms_and_sentences():
 # Floors are the figures measured when the lexicon was last changed, minus a small margin.
 
 
-# Measured with lexicon + learned layer lex-a4f2c54c5e06 (analysis/models/topics.npz, analysis/models/README.md):
-# own holdout rel P 0.970 R 1.000, topics 0.864; real-post holdout (234) rel P 0.963 R 0.886, topics 0.872
-# (high-confidence labels 1.000 / 0.921, 0.907); blind set rel P 0.982 R 0.982, topics 0.870 (first measured
-# at 0.857 / 0.982, 0.879); articles rel P 0.992 R 0.984, topics 0.847; topics-dev (training rows) 0.980 /
-# 0.980, topics 0.968.
-BLIND_FLOOR = (0.95, 0.95, 0.84)
+# Measured with lexicon + learned layer + text head lex-a1760be56d2a (analysis/models/topics.npz,
+# analysis/models/README.md): own holdout rel P 0.970 R 1.000, topics 0.864; real-post holdout (234) rel P
+# 0.952 R 0.909, topics 0.878 (high-confidence labels 0.983 / 0.937, 0.911); blind set rel P 0.982 R 1.000,
+# topics 0.872 (first measured at 0.857 / 0.982, 0.879); articles rel P 0.992 R 1.000, topics 0.850;
+# topics-dev (training rows) 0.980 / 1.000, topics 0.963.
+BLIND_FLOOR = (0.95, 0.97, 0.84)
 def test_holdout_gate():
     result = evaluate_topics(OWN, split="holdout")
     print(format_report(result, verbose=True))
@@ -173,8 +173,8 @@ def test_real_post_holdout_gate():
     result = evaluate_topics(REAL, split="holdout")
     print(format_report(result, verbose=True))
     assert result["n"] >= 200
-    assert result["relevance"]["precision"] >= 0.94
-    assert result["relevance"]["recall"] >= 0.86
+    assert result["relevance"]["precision"] >= 0.93
+    assert result["relevance"]["recall"] >= 0.88
     assert result["topics"]["micro_f1"] >= 0.85
 
 
@@ -302,6 +302,8 @@ def test_learned_layer_keeps_the_exclusions(monkeypatch):
     from analysis.lexicon import TOPIC_CODES
 
     class AcceptAll:
+        text = None  # no text head
+
         def decide(self, feats):
             return {h: (True, 0.99, {}) for h in (topics.RELEVANCE_HEAD, *TOPIC_CODES)}
 
@@ -336,3 +338,48 @@ def test_own_labels_are_well_formed():
         assert r["relevant"] or not r["topics"]
     covered = {t for r in rows for t in r["topics"]}
     assert covered == set(TOPIC_CODES)
+
+
+# ------------------------------------------------------------------- the text head
+# Written for these tests: a collection complaint that names no lexicon term the rules need.
+PLAIN_COMPLAINT = "在“速速花”借了五千，到期那天晚上十点多还在不停打电话，换着号码打了三十多通，说再不还就通知我老家的亲戚。"
+
+
+def test_text_head_accepts_what_the_rules_miss_with_evidence():
+    t = tags(PLAIN_COMPLAINT)
+    ev = t.evidence["relevant"]
+    assert t.relevant, ev
+    assert ev["accepted_by"].startswith("text head: p=")
+    assert ev["text"]["p"] >= ev["text"]["cutoff"]
+    assert ev["text"]["sentences"] == [PLAIN_COMPLAINT]
+    assert ev["reason_rejected_before"]  # why the rules and the learned layer said no
+
+
+def test_text_head_does_not_overrule_the_exclusions(monkeypatch):
+    from analysis import tagger, topics
+    from analysis.relevance_text import TextHead
+
+    class Sure(TextHead):
+        def decide(self, f):
+            return 0.99, []
+
+    m = topics.model()
+    monkeypatch.setattr(m, "text", Sure(m.text.weights, m.text.bias, 0.6))
+    crypto = "币圈又一家交易所跑路了，投资者提现不了，平台客服全部失联，报案也追不回来。"
+    relevant, _topics, ev, _ = tagger.decide(crypto)
+    assert not relevant and "accepted_by" not in ev
+    relevant, _topics, ev, _ = tagger.decide("今天天气晴，适合出门散步。")  # no lending word at all
+    assert not relevant and ev["scores"]["offtopic_dominates"]
+    relevant, _topics, ev, _ = tagger.decide("网贷平台今天上线了新版本App，界面更简洁。")  # no exclusion applies
+    assert relevant and ev["accepted_by"] == "text head: p=0.99 >= 0.6"
+
+
+def test_text_head_trained_over_another_vocabulary_is_not_used(caplog):
+    import numpy as np
+
+    from analysis.relevance_text import load_head
+
+    arrays = {"text_w": np.zeros(3, dtype=np.float32)}
+    assert load_head(arrays, {"text_vocab": "not-this-one", "text_bias": 0.0, "text_cutoff": 0.6}) is None
+    assert "another sentiment vocabulary" in caplog.text
+    assert load_head({}, {}) is None
