@@ -210,6 +210,7 @@ def test_shipped_topic_model_matches_its_training(tmp_path):
     with np.load(MODEL_PATH, allow_pickle=False) as shipped, np.load(tmp_path / "topics.npz", allow_pickle=False) as new:
         assert bytes(shipped["names"]) == bytes(new["names"])
         np.testing.assert_allclose(shipped["weights"], new["weights"], atol=1e-4)
+        np.testing.assert_allclose(shipped["text_w"], new["text_w"], atol=1e-4)
 
 
 SIDE_MENTION_TITLE = "催收员冒充法院恐吓借款人 逼其向亲友借钱还款"
