@@ -5,7 +5,8 @@ string (``analysis.lexicon``), decide relevance (``analysis.relevance``) and top
 (``analysis.topics``) by the rules, let the learned layer (``analysis.topics.model()``) take the
 final decision on the rule figures and term counts, give a text it rejected to the text head
 (``analysis.relevance_text``), score sentiment (``analysis.sentiment.score``, another module's
-contract, over the same n-gram features) and extract entities (``analysis.entities``).  Every decision carries its evidence (terms and sentences).
+contract, over the same n-gram features) and extract entities (``analysis.entities``). Every decision
+carries its evidence (terms and sentences).
 
 Bad input (empty, no Chinese, huge, broken surrogates, not a string) is tagged ``relevant=False``
 with the reason in ``evidence["relevant"]["reason"]``; ``tag`` does not raise on input.
@@ -140,25 +141,20 @@ def decide(body: str, head: str = "", features=None) -> tuple[bool, list[str], d
         relevant, p, contrib = out[_topics.RELEVANCE_HEAD]
         rel_ev["model"] = {"p": round(p, 3), "rule": a["rule_relevant"], "drivers": _topics.drivers(contrib)}
         issue, min_issue = rel_ev["scores"]["issue"], _MIN_LEARNED_ISSUE
-        # The learned layer does not overrule TOPICS.md's own exclusions: lending without an issue,
-        # texts where off-topic signals (stock news, other investments, non-lending fraud) dominate, and
-        # texts with off-topic signals but no lending subject (a crypto exchange's collapse).
-        scores = rel_ev["scores"]
+        # The learned layer does not overrule TOPICS.md's own exclusions: lending without an issue, and
+        # the exclusions of _exclusion.
+        excluded = _exclusion(rel_ev["scores"])
         if relevant and issue < min_issue:
             relevant = False
             rel_ev["reason"] = f"learned layer: p={p:.2f}, but issue score {issue} < {min_issue}"
-        elif relevant and scores["offtopic_dominates"]:
+        elif relevant and excluded:
             relevant = False
-            rel_ev["reason"] = f"learned layer: p={p:.2f}, but off-topic signals dominate"
-        elif relevant and scores["offtopic"] > 0 and scores["subject"] < _MIN_SUBJECT:
-            relevant = False
-            rel_ev["reason"] = (f"learned layer: p={p:.2f}, but off-topic signals and subject score "
-                                f"{scores['subject']} < {_MIN_SUBJECT}")
+            rel_ev["reason"] = f"learned layer: p={p:.2f}, but {excluded}"
         elif relevant:
             rel_ev.pop("reason", None)
         elif a["rule_relevant"]:
             rel_ev["reason"] = f"learned layer: p={p:.2f} below cut-off"
-        if not relevant and model.text is not None and not _excluded(scores):
+        if not relevant and model.text is not None and not excluded:
             relevant = _text_head(model.text, rel_ev, features or _text_features(body, head))
         if relevant and not rel_ev["sentences"]:
             rel_ev["sentences"] = _topics.sentences_for(doc, a["hits"], rel_ev["model"]["drivers"])
@@ -169,13 +165,20 @@ def decide(body: str, head: str = "", features=None) -> tuple[bool, list[str], d
     return True, topics, rel_ev, top_ev
 
 
-def _excluded(scores: dict) -> bool:
-    """TOPICS.md's exclusions no model overrules: off-topic signals dominate, or there are off-topic
-    signals and no lending subject."""
-    return bool(scores["offtopic_dominates"] or scores["offtopic"] > 0 and scores["subject"] < _MIN_SUBJECT)
+def _exclusion(scores: dict) -> str | None:
+    """Which of TOPICS.md's exclusions no model overrules applies, if any: off-topic signals (stock news,
+    other investments, non-lending fraud) dominate, or there are off-topic signals and no lending
+    subject (a crypto exchange's collapse told in P2P words)."""
+    if scores["offtopic_dominates"]:
+        return "off-topic signals dominate"
+    if scores["offtopic"] > 0 and scores["subject"] < _MIN_SUBJECT:
+        return f"off-topic signals and subject score {scores['subject']} < {_MIN_SUBJECT}"
+    return None
 
 
 def _text_features(body: str, head: str):
+    # the real sentiment module, even where a stand-in scores sentiment: the text head's weights belong
+    # to its vocabulary
     from analysis import sentiment
 
     return sentiment.features(head + "\n" + body if head else body)
