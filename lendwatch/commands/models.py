@@ -54,6 +54,24 @@ def train_sentiment(data_dir: Path, out_dir: Path, own_file: Path | None, seed: 
     except TrainingError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+    _warn_if_text_head_is_stale(out_dir)
+
+
+def _warn_if_text_head_is_stale(out_dir: Path) -> None:
+    """The relevance text head's weights belong to the sentiment vocabulary it was trained over."""
+    import numpy as np
+
+    from analysis.sentiment import SentimentModel
+    from analysis.topics import MODEL_PATH as TOPICS_PATH
+
+    topics_file = Path(out_dir) / TOPICS_PATH.name
+    if not topics_file.is_file():
+        return
+    with np.load(topics_file, allow_pickle=False) as f:
+        trained_over = json.loads(bytes(f["params"]).decode("utf-8")).get("text_vocab")
+    if trained_over and trained_over != SentimentModel.load(Path(out_dir) / "sentiment.npz").vocab_digest:
+        click.echo(f"note: the relevance text head in {topics_file} was trained over the previous vocabulary "
+                   "and is not used until you run `lendwatch train-topics`", err=True)
 
 
 @click.command(
