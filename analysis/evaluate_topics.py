@@ -138,16 +138,22 @@ def agreement(path: str | Path, other: str | Path, split: str | None = None,
               confidence: str | None = None) -> dict:
     """A second annotator's labels (``other``, JSONL matched by ``key`` or ``id``) scored against ``path``'s,
     on the items both label: the figures a tagger could hope for where people disagree."""
-    items = {it.get("key") or it["id"]: it for it in load_items(path, split, confidence)}
+    def ident(row: dict) -> str:
+        return row.get("key") or row["id"]
+
     second: dict[str, dict] = {}
     with Path(other).open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
                 row = json.loads(line)
-                second[row.get("key") or row["id"]] = row
-    common = [items[k] for k in items if k in second]
-    result = evaluate_items(common, lambda it: (bool(second[it.get("key") or it["id"]]["relevant"]),
-                                                second[it.get("key") or it["id"]].get("topics") or [], ""))
+                second[ident(row)] = row
+
+    def answer(item: dict) -> tuple[bool, list[str], str]:
+        row = second[ident(item)]
+        return bool(row["relevant"]), row.get("topics") or [], ""
+
+    common = [it for it in load_items(path, split, confidence) if ident(it) in second]
+    result = evaluate_items(common, answer)
     result["path"] = f"{other} against {path}" + "".join(f" [{v}]" for v in (split, confidence) if v)
     return result
 

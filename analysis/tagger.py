@@ -241,7 +241,8 @@ def tag(text: str, title: str | None = None, *, with_sentiment: bool = True) -> 
         return _not_relevant("no Chinese text")
 
     full = head + "\n" + body if head else body
-    features = _text_features(body, head)
+    # computed once for sentiment and the text head; without sentiment, decide() computes them if needed
+    features = _text_features(body, head) if with_sentiment else None
     relevant, topics, rel_evidence, topic_evidence = decide(body, head, features)
     if truncated:
         rel_evidence["truncated_at"] = MAX_CHARS

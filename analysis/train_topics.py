@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from analysis import topics as _topics
-from analysis.keyed_labels import attach_texts, shared_dir, texts_available
+from analysis.evaluate_topics import load_items
+from analysis.keyed_labels import MissingTexts, shared_dir, texts_available
 from analysis.lexicon import TOPIC_CODES
 from analysis.normalize import normalize
 
@@ -55,30 +56,22 @@ TEXT_C = 4.0
 TEXT_CUTOFF_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
-def _read(path: Path, split: str | None) -> list[dict]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            if split is None or row.get("split") == split:
-                rows.append(row)
-    return rows
-
-
 def load_rows(labels_dir: Path = LABELS) -> tuple[list[dict], list[str]]:
     """The training rows, and the files they came from (real posts only when ``../shared`` is here)."""
     real = texts_available(REAL_POSTS_CSV)
     rows, used = [], []
     for name, split in TRAIN_FILES:
-        found = _read(labels_dir / name, split)
-        if any("key" in r for r in found) and not real:
-            continue
-        rows += attach_texts(found, labels_dir / name)
+        try:
+            rows += load_items(labels_dir / name, split)
+        except MissingTexts:
+            if real:
+                raise
+            continue  # our labels of real posts, whose texts are in ../shared
         used.append(name)
     for name, split in SHARED_TRAIN_FILES:
         path = shared_dir() / name
         if real and path.is_file():
-            rows += _read(path, split)
+            rows += load_items(path, split)
             used.append(f"../shared/{name}")
     return rows, used
 

@@ -384,3 +384,19 @@ def test_text_head_trained_over_another_vocabulary_is_not_used(caplog):
     assert load_head(arrays, {"text_vocab": "not-this-one", "text_bias": 0.0, "text_cutoff": 0.6}) is None
     assert "another sentiment vocabulary" in caplog.text
     assert load_head({}, {}) is None
+
+
+def test_text_head_training_features_are_the_scorers():
+    """train_topics builds the text head's tf-idf rows itself; they must be the vectors the scorer dots."""
+    import numpy as np
+
+    from analysis import sentiment
+    from analysis.train_topics import text_matrix
+
+    texts = [PLAIN_COMPLAINT, SIDE_MENTION_TITLE + "\n" + SIDE_MENTION_BODY]
+    x, digest = text_matrix(texts)
+    model = sentiment.get_model()
+    w = np.random.default_rng(0).normal(size=x.shape[1])
+    assert digest == model.vocab_digest
+    for row, text in zip(x, texts):
+        assert (row @ w).item() == pytest.approx(model.doc_logits(model.features(text), [w])[0], rel=1e-9)
