@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-CRAWL_SETTINGS = "[crawl]\ndelay = 0\nconcurrency = 16\nautothrottle = false\n"
+CRAWL_SETTINGS = "[crawl]\ndelay = 0\nconcurrency = 16\nautothrottle = false\nallow_private = true\n"
 CRAWLED = re.compile(r"Crawled (\d+) pages \(at (\d+) pages/min\)")
 
 

@@ -69,6 +69,7 @@ def build_settings(db_url: str, run_id: int, sources: SourcesFile, overrides: di
         "AUTOTHROTTLE_START_DELAY": max(crawl.delay, 0.0),
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency,
         "DOWNLOAD_TIMEOUT": crawl.timeout,
+        "LENDWATCH_ALLOW_PRIVATE": crawl.allow_private,
     }, priority="cmdline")
     if overrides:
         settings.setdict(overrides, priority="cmdline")

@@ -37,7 +37,11 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Items are stored synchronously: many parallel item tasks per response only cost time.
 CONCURRENT_ITEMS = 16
 
+# Only http(s) is ever downloaded: a remote feed must not make the crawler read local files.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.safety.SafeTargetMiddleware": 10,
     "crawler.middlewares.SkipKnownMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
@@ -53,3 +57,4 @@ EXTENSIONS = {
 # lendwatch's own settings (set by the runner)
 LENDWATCH_DB = None
 LENDWATCH_RUN_ID = None
+LENDWATCH_ALLOW_PRIVATE = False  # [crawl] allow_private: requests to private/loopback addresses

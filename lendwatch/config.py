@@ -131,6 +131,8 @@ class CrawlSettings(BaseModel):
     concurrency: int = Field(default=2, ge=1, le=16, description="parallel requests per site")
     autothrottle: bool = True
     timeout: float = Field(default=30, gt=0, le=600)
+    allow_private: bool = Field(default=False, description="allow requests to private, loopback and "
+                                "link-local addresses (a local test site); off for real sources")
 
 
 class SourcesFile(BaseModel):

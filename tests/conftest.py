@@ -28,7 +28,7 @@ def sample_sources(tmp_path, sample_site) -> Path:
     return path
 
 
-LOCAL_CRAWL = "[crawl]\ndelay = 0\nautothrottle = false\n"
+LOCAL_CRAWL = "[crawl]\ndelay = 0\nautothrottle = false\nallow_private = true\n"
 
 
 def local_sources(path: Path, sources_toml: str, base_url: str) -> Path:

@@ -32,6 +32,7 @@ def article_hits(site) -> dict[str, int]:
 
 GENERIC_SOURCES = """
 [crawl]
+allow_private = true
 delay = 0
 concurrency = 8
 autothrottle = false
@@ -141,6 +142,7 @@ def test_robots_txt_is_obeyed(tmp_path, sample_site):
     sources = tmp_path / "robots.toml"
     sources.write_text(f"""
 [crawl]
+allow_private = true
 delay = 0
 [[sources]]
 name = "private"
@@ -159,6 +161,7 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path, sample_site):
     sources = tmp_path / "slow.toml"
     sources.write_text(f"""
 [crawl]
+allow_private = true
 delay = 0.15
 concurrency = 1
 autothrottle = false

@@ -22,7 +22,7 @@ from lendwatch.sandbox.replicas import bulk
 from lendwatch.sandbox.replicas.base import Request
 from tests.conftest import ROOT, run_cli
 
-CRAWL = "[crawl]\ndelay = 0\nconcurrency = 4\nautothrottle = false\n"
+CRAWL = "[crawl]\ndelay = 0\nconcurrency = 4\nautothrottle = false\nallow_private = true\n"
 
 
 def retry_source(base_url: str, allow: str) -> str:

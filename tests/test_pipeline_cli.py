@@ -11,6 +11,7 @@ from tests.conftest import run_cli
 
 SOURCES = """
 [crawl]
+allow_private = true
 delay = 0
 autothrottle = false
 

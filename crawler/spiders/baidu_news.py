@@ -88,11 +88,11 @@ class BaiduNewsSpider(SourceSpider):
             if self.too_old(published):
                 self.crawler.stats.inc_value("lendwatch/dropped/before-since")
                 continue
-            yield Request(response.urljoin(fields["href"]), callback=self.parse_link, errback=self.on_error,
-                          headers={"Referer": response.url},
-                          meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECTS},
-                          cb_kwargs={"keyword": keyword, "title": fields["title"], "published": published,
-                                     "outlet": fields["source"]})
+            yield self.request(response.urljoin(fields["href"]), self.parse_link,
+                               headers={"Referer": response.url},
+                               meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECTS},
+                               cb_kwargs={"keyword": keyword, "title": fields["title"],
+                                          "published": published, "outlet": fields["source"]})
         more = response.xpath("//a[contains(., '下一页')]")
         if more and page < self.source.get("max_pages", 5) and self.keep_paging(listed):
             yield self.search_request(keyword, page + 1)

@@ -15,6 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
 from crawler.items import PageItem
+from crawler.safety import link_problem
 from crawler.urls import canonical_url
 from lendwatch.records import SHANGHAI, ArticleRecord, PageRecord
 
@@ -80,9 +81,35 @@ class SourceSpider(Spider):
 
     # --- requests and items -------------------------------------------------
 
-    def article_request(self, url: str, callback=None, **kwargs) -> Request:
+    def absolute(self, response, href: str | None) -> str | None:
+        """``href`` made absolute against the page, or None when there is none or it cannot be
+        (``http://[::1``; counted as ``bad-url``)."""
+        if not href or not href.strip():
+            return None
+        try:
+            return response.urljoin(href.strip())
+        except ValueError:
+            self.crawler.stats.inc_value("lendwatch/dropped/bad-url")
+            return None
+
+    def request(self, url: str | None, callback, **kwargs) -> Request | None:
+        """A request for ``url`` with the spider's errback, or None (counted by reason) when the
+        link cannot be requested (``javascript:``, ``mailto:``, ``file:``, a malformed URL), so one
+        bad link never stops the rest of a page. Scrapy ignores a yielded None."""
+        problem = link_problem(url) if url else "bad-url"
+        if problem is None:
+            try:
+                return Request(url, callback=callback, errback=kwargs.pop("errback", self.on_error),
+                               **kwargs)
+            except ValueError:
+                problem = "bad-url"
+        self.crawler.stats.inc_value(f"lendwatch/dropped/{problem}")
+        self.logger.info("skipped link %.200s: %s", url, problem)
+        return None
+
+    def article_request(self, url: str, callback=None, **kwargs) -> Request | None:
         """A request for one article page (skipped by the middleware when already stored)."""
-        return Request(url, callback=callback or self.parse_article, errback=self.on_error, **kwargs)
+        return self.request(url, callback or self.parse_article, **kwargs)
 
     def on_error(self, failure):
         if failure.check(HttpError):

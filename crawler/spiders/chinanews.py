@@ -72,7 +72,7 @@ class ChinanewsSpider(RssSpider):
         for url in self.source.get("scroll") or []:
             yield Request(url, callback=self.parse_scroll, errback=self.on_error, cb_kwargs={"page": 1})
 
-    def article_request(self, url: str, callback=None, **kwargs) -> Request:
+    def article_request(self, url: str, callback=None, **kwargs) -> Request | None:
         """Ask for the canonical URL, so a feed link and a list link to one article are one request."""
         return super().article_request(canonical_url(url), callback, **kwargs)
 
@@ -87,8 +87,8 @@ class ChinanewsSpider(RssSpider):
         next_url = re.sub(r"news(\d+)\.html", lambda m: f"news{int(m.group(1)) + 1}.html", response.url)
         linked = next_url in {response.urljoin(h) for h in response.css("a::attr(href)").getall()}
         if linked and page < self.max_pages and self.keep_paging([(u, None) for u in links]):
-            yield Request(next_url, callback=self.parse_scroll, errback=self.on_error,
-                          cb_kwargs={"page": page + 1})
+            yield self.request(next_url, self.parse_scroll,
+                               cb_kwargs={"page": page + 1})
 
     def parse_article(self, response, fallback_title=None, fallback_date=None, extra=None):
         """One article page by its template; the generic extractor when none matches."""

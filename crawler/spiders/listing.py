@@ -36,20 +36,20 @@ class ListingSpider(SourceSpider):
             except re.error:
                 return []
             found = [h for h in response.css("a::attr(href)").getall()
-                     if pattern.search(response.urljoin(h))]
-        return [response.urljoin(h) for h in found]
+                     if pattern.search(self.absolute(response, h) or "")]
+        return [link for link in (self.absolute(response, h) for h in found) if link]
 
     def parse_list(self, response):
         self.pages_seen += 1
-        links = [response.urljoin(h) for h in response.css("a::attr(href)").getall()]
-        articles = [link for link in dict.fromkeys(links) if self.allow.search(link)]
+        links = [self.absolute(response, h) for h in response.css("a::attr(href)").getall()]
+        articles = [link for link in dict.fromkeys(links) if link and self.allow.search(link)]
         for link in articles:
             yield self.article_request(link)
         if self.pages_seen >= self.max_pages or not self.keep_paging([(a, None) for a in articles]):
             return
         for link in self._next_links(response):
             if not self.allow.search(link):
-                yield Request(link, callback=self.parse_list, errback=self.on_error)
+                yield self.request(link, self.parse_list)
 
 
 KIND = "listing"

@@ -92,8 +92,8 @@ class PbcSpider(SourceSpider):
                                                        "fallback_date": when})
         pager = re.search(rf"[\"'/](\d+)-{page + 1}\.html", response.text)  # the pager names the next page
         if pager and page < self.max_pages and self.keep_paging(entries):
-            yield Request(response.urljoin(f"{pager.group(1)}-{page + 1}.html"), callback=self.parse_list,
-                          errback=self.on_error, cb_kwargs={"page": page + 1})
+            yield self.request(response.urljoin(f"{pager.group(1)}-{page + 1}.html"), self.parse_list,
+                               cb_kwargs={"page": page + 1})
 
     def parse_article(self, response, fallback_title=None, fallback_date=None, extra=None):
         """``#zoom`` as the body; pages without it go to the generic extractor."""

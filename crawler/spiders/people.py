@@ -54,7 +54,7 @@ class PeopleSpider(RssSpider):
         for url in self.start_urls:
             yield Request(url, callback=self.parse_start, errback=self.on_error)
 
-    def article_request(self, url: str, callback=None, **kwargs) -> Request:
+    def article_request(self, url: str, callback=None, **kwargs) -> Request | None:
         """Ask for the canonical URL, so a feed link and a list link to one article are one request."""
         return super().article_request(canonical_url(url), callback, **kwargs)
 
@@ -80,8 +80,8 @@ class PeopleSpider(RssSpider):
             yield self.article_request(link)
         following = [a.get("href") for a in root.iter("a") if collapse(a.text_content()) == "下一页"]
         if following and page < self.max_pages and self.keep_paging([(u, None) for u in links]):
-            yield Request(response.urljoin(following[0]), callback=self.parse_list, errback=self.on_error,
-                          cb_kwargs={"page": page + 1})
+            yield self.request(response.urljoin(following[0]), self.parse_list,
+                               cb_kwargs={"page": page + 1})
 
     def parse_article(self, response, fallback_title=None, fallback_date=None, extra=None):
         """One article page from its own template; the generic extractor when it has none."""

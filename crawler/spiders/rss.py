@@ -28,13 +28,13 @@ class RssSpider(SourceSpider):
             return
         allow = re.compile(self.source["allow"]) if self.source.get("allow") else None
         for entry in feed.entries:
-            link = entry.get("link")
-            if not link or (allow and not allow.search(response.urljoin(link))):
+            link = self.absolute(response, entry.get("link"))
+            if not link or (allow and not allow.search(link)):
                 continue
             if self.too_old(_entry_date(entry)):
                 self.crawler.stats.inc_value("lendwatch/dropped/before-since")
                 continue
-            yield self.article_request(response.urljoin(link), cb_kwargs={
+            yield self.article_request(link, cb_kwargs={
                 "fallback_title": entry.get("title"), "fallback_date": _entry_date(entry)})
 
 

@@ -3,6 +3,7 @@
 from scrapy import Request
 from scrapy.spiders import SitemapSpider as ScrapySitemapSpider
 
+from crawler.safety import link_problem
 from crawler.spiders.base import SourceSpider
 
 
@@ -17,6 +18,15 @@ class SitemapSpider(SourceSpider, ScrapySitemapSpider):
     async def start(self):
         for url in self.sitemap_urls:
             yield Request(url, callback=self._parse_sitemap, errback=self.on_error)
+
+    def sitemap_filter(self, entries):
+        """Only entries whose ``loc`` can be requested: one bad ``<loc>`` never stops the rest."""
+        for entry in entries:
+            problem = link_problem(entry.get("loc", ""))
+            if problem:
+                self.crawler.stats.inc_value(f"lendwatch/dropped/{problem}")
+                continue
+            yield entry
 
     def _parse_sitemap(self, response):
         for result in super()._parse_sitemap(response):

@@ -149,8 +149,8 @@ class TousuSpider(SourceSpider):
         elif self.too_old(published):
             self.crawler.stats.inc_value("lendwatch/dropped/before-since")
         else:
-            yield Request(url, callback=self.parse_complaint, errback=self.on_error,
-                          cb_kwargs={"main": main, "listed_at": published})
+            yield self.request(url, self.parse_complaint,
+                               cb_kwargs={"main": main, "listed_at": published})
 
     def parse_complaint(self, response, main: dict, listed_at: datetime | None):
         rows = {}

@@ -19,11 +19,13 @@ def demo_sources(base_url: str) -> str:
     from lendwatch.sandbox.replicas import sources_toml
 
     return f"""# Sources for lendwatch's sample site (sample data written by the lendwatch team).
-# The site is local, so the crawl need not be slow: no delay, more requests at once.
+# The site is local, so the crawl need not be slow: no delay, more requests at once,
+# and requests to 127.0.0.1 allowed (real sources never need this).
 [crawl]
 delay = 0
 concurrency = 8
 autothrottle = false
+allow_private = true
 
 [[sources]]
 name = "sample-chinanews"
