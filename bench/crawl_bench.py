@@ -47,7 +47,7 @@ def crawl_child(sources: str, db: str) -> None:
     """In the child process: one crawl through the real runner; prints its timing as JSON."""
     from crawler.runner import crawl
     from lendwatch import store
-    from lendwatch.config import load_sources
+    from crawler.config import load_sources
 
     config = load_sources(sources)
     db_url = store.resolve_url(db)

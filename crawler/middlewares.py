@@ -5,6 +5,8 @@ from functools import lru_cache
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from crawler import stats
+from crawler.spiders.base import ARTICLE
 from crawler.urls import canonical_url
 from lendwatch import store
 
@@ -18,7 +20,8 @@ def known_pages(db_url: str, run_id: int | None) -> frozenset[str]:
 class SkipKnownMiddleware:
     """Never fetch an article page that is already stored (incremental, resumable crawls).
 
-    Only requests for ``parse_article`` are checked; feeds, sitemaps and list pages are always fetched.
+    Only article requests (``request.meta[ARTICLE]``, set by ``SourceSpider.article_request``) are
+    checked; feeds, sitemaps and list pages are always fetched.
     """
 
     def __init__(self, db_url: str, run_id: int | None):
@@ -40,8 +43,7 @@ class SkipKnownMiddleware:
         spider.known_urls = self.known
 
     def process_request(self, request):
-        callback = getattr(request.callback, "__name__", None)
-        if callback == "parse_article" and canonical_url(request.url) in self.known:
-            self.stats.inc_value("lendwatch/skipped_known")
+        if request.meta.get(ARTICLE) and canonical_url(request.url) in self.known:
+            self.stats.inc_value(stats.SKIPPED_KNOWN)
             raise IgnoreRequest("already stored")
         return None

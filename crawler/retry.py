@@ -11,9 +11,11 @@ import math
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
+
+from crawler import stats
 
 
 def retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -54,11 +56,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         reason = f"http-{response.status}"
         asked = retry_after(response.headers.get("Retry-After"))
         if asked is not None and asked > self.max_delay:
-            self.crawler.stats.inc_value("lendwatch/retry_after_too_long")
+            self.crawler.stats.inc_value(stats.RETRY_AFTER_TOO_LONG)
             self.crawler.spider.logger.warning("giving up %s: Retry-After %.0f s is over %.0f s",
                                                request.url, asked, self.max_delay)
             return response
-        retry = self._retry(request, response_status_message(response.status))
+        retry = self.retry_request(request, response_status_message(response.status))
         if retry is None:
             return response
         await self._wait(retry, reason, asked)
@@ -67,15 +69,24 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request, exception):
         if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
-        retry = self._retry(request, exception)
+        retry = self.retry_request(request, exception)
         if retry is not None:
             await self._wait(retry, type(exception).__name__, None)
         return retry
 
+    def retry_request(self, request, reason):
+        """The next try of ``request`` (Scrapy's ``get_retry_request`` with this middleware's
+        settings and the request's own ``max_retry_times``/``priority_adjust``), or None."""
+        return get_retry_request(
+            request, spider=self.crawler.spider, reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level))
+
     async def _wait(self, retry, reason: str, asked: float | None) -> None:
         seconds = self.delay(retry.meta["retry_times"], asked)
-        stats = self.crawler.stats
-        stats.inc_value(f"lendwatch/retried/{reason}")
-        stats.inc_value("lendwatch/backoff_seconds", round(seconds, 3), start=0.0)
+        counts = self.crawler.stats
+        counts.inc_value(stats.retried(reason))
+        counts.inc_value(stats.BACKOFF_SECONDS, round(seconds, 3), start=0.0)
         self.crawler.spider.logger.info("retrying %s in %.1f s (%s)", retry.url, seconds, reason)
         await sleep(seconds)

@@ -14,10 +14,10 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler import settings as default_settings
-from crawler.spiders import spiders
+from crawler import settings as default_settings, stats as keys
+from crawler.config import SourcesFile
+from crawler.kinds import spiders
 from lendwatch import store
-from lendwatch.config import SourcesFile
 
 OUTCOMES = ("new", "updated", "unchanged", "skipped_known")
 
@@ -38,17 +38,14 @@ class SourceCounts:
     def from_stats(cls, stats: dict) -> "SourceCounts":
         counts = cls(fetched=stats.get("downloader/response_count", 0))
         for outcome in OUTCOMES:
-            setattr(counts, outcome, stats.get(f"lendwatch/{outcome}", 0))
+            setattr(counts, outcome, stats.get(keys.outcome(outcome), 0))
+        counts.dropped = keys.by_reason(stats, "dropped")
+        counts.errors = keys.by_reason(stats, "errors")
+        counts.retried = keys.by_reason(stats, "retried")
         for key, value in stats.items():
-            if key.startswith("lendwatch/dropped/"):
-                counts.dropped[key.rsplit("/", 1)[1]] = value
-            elif key.startswith("lendwatch/errors/"):
-                counts.errors[key.rsplit("/", 1)[1]] = value
-            elif key.startswith("lendwatch/retried/"):
-                counts.retried[key.rsplit("/", 1)[1]] = value
-            elif key.startswith("spider_exceptions/"):
+            if key.startswith("spider_exceptions/"):
                 counts.errors[f"parse-{key.rsplit('/', 1)[1]}"] = value
-        counts.backoff_seconds = round(stats.get("lendwatch/backoff_seconds", 0.0), 1)
+        counts.backoff_seconds = round(stats.get(keys.BACKOFF_SECONDS, 0.0), 1)
         if stats.get("robotstxt/forbidden"):
             counts.dropped["robots.txt"] = stats["robotstxt/forbidden"]
         return counts
@@ -94,7 +91,7 @@ class Progress:
             if crawler.spider is None:
                 continue
             stats = crawler.stats.get_stats()
-            articles = sum(stats.get(f"lendwatch/{o}", 0) for o in ("new", "updated", "unchanged"))
+            articles = sum(stats.get(keys.outcome(o), 0) for o in ("new", "updated", "unchanged"))
             parts.append(f"{crawler.spider.name}: {stats.get('downloader/response_count', 0)} pages, "
                          f"{articles} articles")
         line = " | ".join(parts)
@@ -130,7 +127,7 @@ def crawl(db_url: str, sources: SourcesFile, quiet: bool = False, overrides: dic
         crawler = process.create_crawler(spiders()[source.kind])
         crawler.signals.connect(closed, signal=signals.spider_closed)
         crawlers.append(crawler)
-        process.crawl(crawler, source=source.model_dump(), since=since)
+        process.crawl(crawler, source=source, since=since)
     progress = None
     if not quiet:
         from twisted.internet import reactor, task

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler import stats
+
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 
@@ -50,7 +52,7 @@ class SafeTargetMiddleware:
         return cls(crawler)
 
     def _refuse(self, request, reason: str):
-        self.crawler.stats.inc_value(f"lendwatch/dropped/{reason}")
+        self.crawler.stats.inc_value(stats.dropped(reason))
         self.crawler.spider.logger.warning("refused %s: %s", request.url, reason)
         raise IgnoreRequest(f"{reason}: {request.url}")
 

@@ -1,6 +1,6 @@
 """The library errors that mean bad usage or configuration (exit code 2 at the CLI)."""
 
-from lendwatch.config import ConfigError
+from crawler.config import ConfigError
 from lendwatch.migrations import SchemaError
 from lendwatch.store import StoreError
 

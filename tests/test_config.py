@@ -2,7 +2,7 @@
 
 import pytest
 
-from lendwatch.config import ConfigError, default_sources_path, load_sources
+from crawler.config import ConfigError, default_sources_path, load_sources
 from tests.conftest import run_cli
 
 GOOD = """
@@ -28,7 +28,7 @@ def write(tmp_path, text):
 
 def test_shipped_default_file_is_valid():
     config = load_sources(default_sources_path())
-    from crawler.spiders import spiders
+    from crawler.kinds import spiders
 
     kinds = {s.kind for s in config.sources}
     assert kinds and kinds <= set(spiders()), kinds - set(spiders())  # every shipped kind has its spider

@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.spiders.nfra import NfraSpider, clob_text
 from crawler.urls import canonical_url
-from lendwatch.config import ConfigError, load_sources
+from crawler.config import ConfigError, load_sources
 from lendwatch.sandbox.replicas.nfra import (BROKEN_LIST, COLUMNS, HTML_ERROR_NUMBER, SOURCES,
                                              TABLE_NUMBER, NfraReplica, column, doc_clob, doc_id,
                                              doc_number, samples)

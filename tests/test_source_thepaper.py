@@ -9,7 +9,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.spiders.thepaper import ThepaperSpider, plain
 from crawler.urls import canonical_url
-from lendwatch.config import load_sources
+from crawler.config import load_sources
 from lendwatch.sandbox.articles import load
 from lendwatch.sandbox.replicas.thepaper import (EXTRAS, SLOW_NUMBER, SOURCES, column_of, cont_id,
                                                  tags_of)

@@ -5,7 +5,7 @@ import json
 import sqlite3
 
 from crawler.spiders.tousu import api_payload, complaint_url, parse_amount, signed_query
-from lendwatch.kinds.tousu import SALT, signature
+from crawler.spiders.tousu import SALT, signature
 from lendwatch.sandbox.replicas.base import Request
 from lendwatch.sandbox.replicas.tousu import SOURCES, TousuReplica, load
 from tests.conftest import local_sources, run_cli

@@ -8,10 +8,14 @@ goes through the generic extractor. The 百度安全验证 captcha page is count
 
 import asyncio
 import re
+from typing import Literal
 from urllib.parse import urlencode, urljoin
 
+from pydantic import Field
 from scrapy import Request
 
+from crawler import stats
+from crawler.config import SingleUrlSource
 from crawler.extract import parse_date
 from crawler.spiders.base import SourceSpider
 from crawler.urls import canonical_url
@@ -23,6 +27,20 @@ TIME_TEXT = re.compile(rf"\d+\s*(?:分钟|小时|天)前|(?:昨天|前天){_CLOC
 CAPTCHA_MARKS = ("百度安全验证", "请输入验证码", "wappass.baidu.com/static/captcha")
 REFRESH_URL = re.compile(r"""(?:URL=|location\.(?:replace|href)\s*\(?\s*=?\s*)['"]?([^'")\s>]+)""", re.I)
 REDIRECTS = [301, 302, 303, 307, 308]
+
+
+class BaiduNewsSource(SingleUrlSource):
+    """``keywords`` defaults to the file's keywords; ``rtt`` 4 sorts by time, 1 by relevance.
+
+    A captcha page (百度安全验证) is retried once with fresh cookies after ``captcha_pause`` seconds.
+    """
+
+    kind: Literal["baidu_news"]
+    url: str | None = "https://www.baidu.com/s"
+    keywords: list[str] | None = None
+    max_pages: int = Field(default=5, ge=1, le=76)
+    rtt: Literal[1, 4] = 4
+    captcha_pause: float = Field(default=20.0, ge=0, le=600)
 
 
 def is_captcha(response) -> bool:
@@ -52,29 +70,32 @@ def result_fields(result) -> dict:
 class BaiduNewsSpider(SourceSpider):
     """Pages each keyword's results up to ``max_pages``; dedupes by the final canonical URL."""
 
-    def __init__(self, source: dict, **kwargs):
+    kind = "baidu_news"
+    source_model = BaiduNewsSource
+
+    def __init__(self, source, **kwargs):
         super().__init__(source, **kwargs)
-        self.referer = urljoin(source["url"], "/")
+        self.referer = urljoin(self.source.url, "/")
         self.seen: set[str] = set()
 
     async def start(self):
-        for keyword in self.source.get("keywords") or []:
+        for keyword in self.source.keywords or []:
             yield self.search_request(keyword, 1)
 
     def search_request(self, keyword: str, page: int, retry: int = 0) -> Request:
-        query = {"tn": "news", "rtt": self.source.get("rtt", 4), "bsst": 1, "cl": 2, "wd": keyword,
+        query = {"tn": "news", "rtt": self.source.rtt, "bsst": 1, "cl": 2, "wd": keyword,
                  "pn": (page - 1) * 10, "rn": 10, "ie": "utf-8"}
         meta = {"cookiejar": f"retry-{retry}"} if retry else {}
-        return Request(f"{self.source['url']}?{urlencode(query)}", callback=self.parse_results,
+        return Request(f"{self.source.url}?{urlencode(query)}", callback=self.parse_results,
                        errback=self.on_error, headers={"Referer": self.referer}, meta=meta,
                        dont_filter=bool(retry), cb_kwargs={"keyword": keyword, "page": page, "retry": retry})
 
     async def parse_results(self, response, keyword: str, page: int, retry: int):
         if is_captcha(response):
             self.logger.warning("captcha page for %r (page %d) at %s", keyword, page, response.url)
-            self.crawler.stats.inc_value("lendwatch/dropped/captcha")
+            self.crawler.stats.inc_value(stats.dropped("captcha"))
             if retry == 0:
-                await asyncio.sleep(float(self.source.get("captcha_pause", 0)))
+                await asyncio.sleep(self.source.captcha_pause)
                 yield self.search_request(keyword, page, retry=1)
             return
         found = [result_fields(r) for r in response.css(RESULTS)]
@@ -86,7 +107,7 @@ class BaiduNewsSpider(SourceSpider):
             published = parse_date(fields["time"]) if fields["time"] else None
             listed.append((response.urljoin(fields["href"]), published))
             if self.too_old(published):
-                self.crawler.stats.inc_value("lendwatch/dropped/before-since")
+                self.crawler.stats.inc_value(stats.dropped("before-since"))
                 continue
             yield self.request(response.urljoin(fields["href"]), self.parse_link,
                                headers={"Referer": response.url},
@@ -94,7 +115,7 @@ class BaiduNewsSpider(SourceSpider):
                                cb_kwargs={"keyword": keyword, "title": fields["title"],
                                           "published": published, "outlet": fields["source"]})
         more = response.xpath("//a[contains(., '下一页')]")
-        if more and page < self.source.get("max_pages", 5) and self.keep_paging(listed):
+        if more and page < self.source.max_pages and self.keep_paging(listed):
             yield self.search_request(keyword, page + 1)
 
     def parse_link(self, response, keyword: str, title, published, outlet):
@@ -106,7 +127,7 @@ class BaiduNewsSpider(SourceSpider):
             target = found.group(1) if found else ""
         if not target:
             self.logger.warning("link %s led nowhere", response.url)
-            self.crawler.stats.inc_value("lendwatch/errors/bad-redirect")
+            self.crawler.stats.inc_value(stats.error("bad-redirect"))
             return
         target = response.urljoin(target)
         key = canonical_url(target)
@@ -114,12 +135,8 @@ class BaiduNewsSpider(SourceSpider):
             return
         self.seen.add(key)
         if self.is_known(target):
-            self.crawler.stats.inc_value("lendwatch/skipped_known")
+            self.crawler.stats.inc_value(stats.SKIPPED_KNOWN)
             return
         extra = {"keywords": [keyword], "via": "baidu_news", **({"outlet": outlet} if outlet else {})}
         yield self.article_request(target, cb_kwargs={
             "fallback_title": title, "fallback_date": published, "extra": extra})
-
-
-KIND = "baidu_news"
-SPIDER = BaiduNewsSpider

@@ -13,11 +13,16 @@ from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler import stats
+from crawler.config import SourceBase, kind_of
 from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
 from crawler.items import PageItem
 from crawler.safety import link_problem
 from crawler.urls import canonical_url
 from lendwatch.records import SHANGHAI, ArticleRecord, PageRecord
+
+
+ARTICLE = "lendwatch_article"  # request.meta flag: an article page (skipped when already stored)
 
 
 def original_url(response) -> str:
@@ -37,20 +42,31 @@ def charset_of(content_type: str | None) -> str | None:
 
 
 class SourceSpider(Spider):
-    """A spider for one configured source; ``source`` is its validated config as a dict.
+    """A spider for one configured source; ``source`` is its validated ``source_model``.
 
-    Every request it makes carries ``on_error``, so each page that finally fails
+    A subclass that is a kind sets ``kind`` and ``source_model`` (whose ``kind`` literal must
+    match). Every request it makes carries ``on_error``, so each page that finally fails
     is counted once, by reason, in ``lendwatch/errors/<reason>``. ``known_urls``
     (canonical URLs already stored) is filled when the spider opens.
     """
 
     name = "lendwatch"
+    kind: str
+    source_model: type[SourceBase] = SourceBase
 
-    def __init__(self, source: dict, since: datetime | None = None, **kwargs):
-        super().__init__(name=source["name"], **kwargs)
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "kind" in vars(cls) and kind_of(cls.source_model) != cls.kind:
+            raise TypeError(f"{cls.__qualname__}: kind {cls.kind!r} but source_model "
+                            f"{cls.source_model.__qualname__} is kind {kind_of(cls.source_model)!r}")
+
+    def __init__(self, source: SourceBase | dict, since: datetime | None = None, **kwargs):
+        if not isinstance(source, self.source_model):  # a dict (tests, scrapy crawl -a): validated here
+            source = self.source_model.model_validate({"kind": self.kind, **dict(source)})
         self.source = source
+        super().__init__(name=source.name, **kwargs)
         self.since = since.replace(tzinfo=since.tzinfo or SHANGHAI) if since else None
-        self.start_urls = [source["url"]] if source.get("url") else list(source.get("urls") or [])
+        self.start_urls = source.start_urls
         self.known_urls: AbstractSet[str] = frozenset()
 
     # --- incremental checks ------------------------------------------------
@@ -76,7 +92,7 @@ class SourceSpider(Spider):
             return False
         fresh = [url for url, published in items if not self.is_known(url) and not self.too_old(published)]
         if not fresh:
-            self.crawler.stats.inc_value("lendwatch/lists_stopped_known")
+            self.crawler.stats.inc_value(stats.LISTS_STOPPED_KNOWN)
         return bool(fresh)
 
     # --- requests and items -------------------------------------------------
@@ -89,7 +105,7 @@ class SourceSpider(Spider):
         try:
             return response.urljoin(href.strip())
         except ValueError:
-            self.crawler.stats.inc_value("lendwatch/dropped/bad-url")
+            self.crawler.stats.inc_value(stats.dropped("bad-url"))
             return None
 
     def request(self, url: str | None, callback, **kwargs) -> Request | None:
@@ -103,13 +119,15 @@ class SourceSpider(Spider):
                                **kwargs)
             except ValueError:
                 problem = "bad-url"
-        self.crawler.stats.inc_value(f"lendwatch/dropped/{problem}")
+        self.crawler.stats.inc_value(stats.dropped(problem))
         self.logger.info("skipped link %.200s: %s", url, problem)
         return None
 
     def article_request(self, url: str, callback=None, **kwargs) -> Request | None:
-        """A request for one article page (skipped by the middleware when already stored)."""
-        return self.request(url, callback or self.parse_article, **kwargs)
+        """A request for one article page, flagged ``ARTICLE`` in its meta so that the middleware
+        skips it when already stored."""
+        meta = {**kwargs.pop("meta", {}), ARTICLE: True}
+        return self.request(url, callback or self.parse_article, meta=meta, **kwargs)
 
     def on_error(self, failure):
         if failure.check(HttpError):
@@ -120,7 +138,7 @@ class SourceSpider(Spider):
             reason = failure.type.__name__
         url = failure.request.url if hasattr(failure, "request") else "?"
         self.logger.warning("failed %s: %s", url, reason)
-        self.crawler.stats.inc_value(f"lendwatch/errors/{reason}")
+        self.crawler.stats.inc_value(stats.error(reason))
 
     def page_record(self, response) -> PageRecord:
         """The raw page, keyed by the canonical form of the URL asked for."""

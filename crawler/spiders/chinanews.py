@@ -7,13 +7,17 @@ is stored in the extraction version (``chinanews-1/old``).
 """
 
 import re
+from typing import Literal
 
+from pydantic import Field, field_validator
 from scrapy import Request
 
+from crawler import stats
 from crawler.extract import decode_html, parse_date
 from crawler.extract.html import collapse, parse
 from crawler.spiders.base import charset_of, header
-from crawler.spiders.rss import RssSpider
+from crawler.config import SourceBase
+from crawler.spiders.rss import FeedSpider
 from crawler.urls import canonical_url
 
 VERSION = "chinanews-1"
@@ -23,6 +27,19 @@ NOT_TEXT = ".adInContent, .left_name, #function_code_page, script, style"
 # template: (body selector, meta selector or None for the whole page)
 TEMPLATES = {"new": ("div.content_desc", ".left p"), "old": ("div.left_zw", "div.left-t"),
              "legacy": ("div.t3", None)}
+
+
+class ChinanewsSource(SourceBase):
+    """``urls``: RSS feeds; ``scroll``: scroll list pages (``news1.html``), followed up to ``max_pages``."""
+
+    kind: Literal["chinanews"]
+    scroll: list[str] = Field(default_factory=list)
+    max_pages: int = Field(default=5, ge=1, le=100)
+
+    @field_validator("scroll")
+    @classmethod
+    def _http_scroll(cls, value):
+        return cls._http_urls(value)
 
 
 def paragraphs(body) -> list[str]:
@@ -58,18 +75,17 @@ def parse_detail(root) -> tuple[str, dict] | None:
     return None
 
 
-class ChinanewsSpider(RssSpider):
+class ChinanewsSpider(FeedSpider):
     """RSS feeds (``urls``) and scroll list pages (``scroll``: ``news1.html``, then ``news2.html``
     … while the page links to it)."""
 
-    def __init__(self, source: dict, **kwargs):
-        super().__init__(source, **kwargs)
-        self.max_pages = int(source.get("max_pages", 5))
+    kind = "chinanews"
+    source_model = ChinanewsSource
 
     async def start(self):
         async for request in super().start():
             yield request
-        for url in self.source.get("scroll") or []:
+        for url in self.source.scroll:
             yield Request(url, callback=self.parse_scroll, errback=self.on_error, cb_kwargs={"page": 1})
 
     def article_request(self, url: str, callback=None, **kwargs) -> Request | None:
@@ -80,13 +96,13 @@ class ChinanewsSpider(RssSpider):
         links = list(dict.fromkeys(response.urljoin(h) for h in response.css(".dd_bt a::attr(href)").getall()))
         if not links:
             self.logger.warning("scroll page %s has no .dd_bt links", response.url)
-            self.crawler.stats.inc_value("lendwatch/errors/bad-list")
+            self.crawler.stats.inc_value(stats.error("bad-list"))
             return
         for link in links:
             yield self.article_request(link)
         next_url = re.sub(r"news(\d+)\.html", lambda m: f"news{int(m.group(1)) + 1}.html", response.url)
         linked = next_url in {response.urljoin(h) for h in response.css("a::attr(href)").getall()}
-        if linked and page < self.max_pages and self.keep_paging([(u, None) for u in links]):
+        if linked and page < self.source.max_pages and self.keep_paging([(u, None) for u in links]):
             yield self.request(next_url, self.parse_scroll,
                                cb_kwargs={"page": page + 1})
 
@@ -95,7 +111,7 @@ class ChinanewsSpider(RssSpider):
         text, encoding = decode_html(response.body, charset_of(header(response, "Content-Type")))
         parsed = parse_detail(parse(text)) if text.strip() else None
         if parsed is None or not parsed[1]["text"]:
-            self.crawler.stats.inc_value("lendwatch/fallback/generic")
+            self.crawler.stats.inc_value(stats.FALLBACK_GENERIC)
             yield from super().parse_article(response, fallback_title, fallback_date, extra)
             return
         template, fields = parsed
@@ -104,7 +120,3 @@ class ChinanewsSpider(RssSpider):
         item = self.article_item(response, extra=extra, version=f"{VERSION}/{template}", **fields)
         item.page.encoding = encoding
         yield item
-
-
-KIND = "chinanews"
-SPIDER = ChinanewsSpider

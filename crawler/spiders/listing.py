@@ -1,20 +1,38 @@
 """Kind ``listing``: HTML list pages; ``allow`` picks article links, ``next`` the next pages."""
 
 import re
+from typing import Literal
 
+from pydantic import Field, field_validator
 from scrapy import Request
+from scrapy.linkextractors import LinkExtractor
 
+from crawler.config import SourceBase, regex
 from crawler.spiders.base import SourceSpider
 
 
-class ListingSpider(SourceSpider):
-    """Follows list pages up to ``max_pages``; Scrapy's duplicate filter breaks link loops."""
+class ListingSource(SourceBase):
+    """HTML list pages: article links matching ``allow``, next page by ``next``."""
 
-    def __init__(self, source: dict, **kwargs):
+    kind: Literal["listing"]
+    allow: str
+    next: str | None = None
+    max_pages: int = Field(default=20, ge=1, le=10000)
+    _check_allow = field_validator("allow")(regex)
+
+
+class ListingSpider(SourceSpider):
+    """Follows list pages up to ``max_pages``; Scrapy's duplicate filter breaks link loops.
+
+    Links are Scrapy's ``LinkExtractor``'s (http(s) only, bogus ones skipped), file types included.
+    """
+
+    kind = "listing"
+    source_model = ListingSource
+
+    def __init__(self, source, **kwargs):
         super().__init__(source, **kwargs)
-        self.allow = re.compile(source["allow"])
-        self.next_spec = source.get("next")
-        self.max_pages = int(source.get("max_pages", 20))
+        self.articles = LinkExtractor(allow=self.source.allow, deny_extensions=[])
         self.pages_seen = 0
 
     async def start(self):
@@ -22,35 +40,29 @@ class ListingSpider(SourceSpider):
             yield Request(url, callback=self.parse_list, errback=self.on_error)
 
     def _next_links(self, response) -> list[str]:
-        """Links named by ``next``, read as a CSS selector and, failing that, as a URL regex."""
-        spec = self.next_spec
+        """Links named by ``next``, read as a CSS selector and, failing that, as a URL regex;
+        never an article link."""
+        spec, allow = self.source.next, self.source.allow
         if not spec:
             return []
         try:
-            found = response.css(spec).css("::attr(href)").getall() or []
+            found = LinkExtractor(restrict_css=spec, deny=allow, deny_extensions=[]).extract_links(response)
         except (SyntaxError, ValueError):  # cssselect raises a SyntaxError subclass
             found = []
         if not found:
             try:
-                pattern = re.compile(spec)
+                re.compile(spec)
             except re.error:
                 return []
-            found = [h for h in response.css("a::attr(href)").getall()
-                     if pattern.search(self.absolute(response, h) or "")]
-        return [link for link in (self.absolute(response, h) for h in found) if link]
+            found = LinkExtractor(allow=spec, deny=allow, deny_extensions=[]).extract_links(response)
+        return [link.url for link in found]
 
     def parse_list(self, response):
         self.pages_seen += 1
-        links = [self.absolute(response, h) for h in response.css("a::attr(href)").getall()]
-        articles = [link for link in dict.fromkeys(links) if link and self.allow.search(link)]
+        articles = [link.url for link in self.articles.extract_links(response)]
         for link in articles:
             yield self.article_request(link)
-        if self.pages_seen >= self.max_pages or not self.keep_paging([(a, None) for a in articles]):
+        if self.pages_seen >= self.source.max_pages or not self.keep_paging([(a, None) for a in articles]):
             return
         for link in self._next_links(response):
-            if not self.allow.search(link):
-                yield self.request(link, self.parse_list)
-
-
-KIND = "listing"
-SPIDER = ListingSpider
+            yield self.request(link, self.parse_list)

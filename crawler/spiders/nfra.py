@@ -8,11 +8,15 @@ error, a page that is not JSON, JSON of another shape), to the static mirror und
 
 import json
 from datetime import datetime
+from typing import Literal
 
+from pydantic import Field, field_validator
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler import stats
+from crawler.config import SingleUrlSource
 from crawler.extract.html import block_lines, parse, strip_non_text
 from crawler.spiders.base import SourceSpider
 from lendwatch.records import SHANGHAI
@@ -23,6 +27,25 @@ LIST = {False: "{root}/cbircweb/DocInfo/SelectDocByItemIdAndChild?itemId={item}&
 DOC = {False: "{root}/cbircweb/DocInfo/SelectByDocId?docId={doc}",
        True: "{root}/cn/static/data/DocInfo/SelectByDocId/data_docId={doc}.json"}
 HUMAN = "{root}/cn/view/pages/ItemDetail.html?docId={doc}&itemId={item}&generaltype=0"
+DEFAULT_ITEMS = [915, 916, 925, 926, 931, 4097]
+
+
+class NfraSource(SingleUrlSource):
+    """``url`` is the site root; ``items`` the column itemIds (监管动态 915, 行政处罚 931, ...)."""
+
+    kind: Literal["nfra"]
+    url: str | None = "https://www.nfra.gov.cn"
+    items: list[int] = Field(default_factory=lambda: list(DEFAULT_ITEMS), min_length=1)
+    page_size: int = Field(default=18, ge=1, le=100)
+    max_pages: int = Field(default=10, ge=1, le=10000, description="list pages per itemId")
+    static_fallback: bool = True
+
+    @field_validator("items")
+    @classmethod
+    def _positive(cls, value):
+        if any(item <= 0 for item in value):
+            raise ValueError("expected positive itemIds")
+        return value
 
 
 class BadResponse(ValueError):
@@ -74,30 +97,29 @@ def failure_reason(failure) -> str:
 class NfraSpider(SourceSpider):
     """Options: ``items`` (column itemIds), ``page_size``, ``max_pages`` per column, ``static_fallback``."""
 
-    def __init__(self, source: dict, **kwargs):
+    kind = "nfra"
+    source_model = NfraSource
+
+    def __init__(self, source, **kwargs):
         super().__init__(source, **kwargs)
-        self.root = source["url"].rstrip("/")
-        self.items = list(source.get("items") or [])
-        self.page_size = int(source.get("page_size", 18))
-        self.max_pages = int(source.get("max_pages", 10))
-        self.fallback = bool(source.get("static_fallback", True))
+        self.root = self.source.url.rstrip("/")
         self.headers = {"Referer": f"{self.root}/cn/view/pages/ItemList.html"}
         self.seen_docs: set[str] = set()
 
     async def start(self):
-        for item in self.items:
+        for item in self.source.items:
             yield self.list_request(item, 1)
 
     # --- requests -----------------------------------------------------------
 
     def _request(self, url: str, callback, args: dict) -> Request:
         # the dynamic endpoint is not retried when the static mirror can stand in
-        retry = args["static"] or not self.fallback
+        retry = args["static"] or not self.source.static_fallback
         return Request(url, callback=callback, errback=self.failed, cb_kwargs=args,
                        headers=self.headers, meta={"dont_retry": not retry})
 
     def list_request(self, item: int, page: int, static: bool = False) -> Request:
-        url = LIST[static].format(root=self.root, item=item, size=self.page_size, page=page)
+        url = LIST[static].format(root=self.root, item=item, size=self.source.page_size, page=page)
         return self._request(url, self.parse_list, {"item": item, "page": page, "static": static})
 
     def doc_request(self, doc: str, human: str, column: str | None, static: bool = False) -> Request:
@@ -108,12 +130,12 @@ class NfraSpider(SourceSpider):
     def retry_static(self, request, reason: str) -> Request | None:
         """The static-mirror twin of a failed dynamic request, or None (counted as an error)."""
         args = request.cb_kwargs
-        if args["static"] or not self.fallback:
+        if args["static"] or not self.source.static_fallback:
             self.logger.warning("failed %s: %s", request.url, reason)
-            self.crawler.stats.inc_value(f"lendwatch/errors/{reason}")
+            self.crawler.stats.inc_value(stats.error(reason))
             return None
         self.logger.warning("dynamic %s failed (%s): trying the static mirror", request.url, reason)
-        self.crawler.stats.inc_value(f"lendwatch/static_fallback/{reason}")
+        self.crawler.stats.inc_value(stats.static_fallback(reason))
         if "doc" in args:
             return self.doc_request(args["doc"], args["human"], args["column"], static=True)
         return self.list_request(args["item"], args["page"], static=True)
@@ -139,7 +161,7 @@ class NfraSpider(SourceSpider):
         for row in data["rows"]:
             if not isinstance(row, dict) or not row.get("docId"):
                 self.logger.warning("list %s: a row without docId", response.url)
-                self.crawler.stats.inc_value("lendwatch/errors/bad-shape")
+                self.crawler.stats.inc_value(stats.error("bad-shape"))
                 continue
             doc, published = str(row["docId"]), cms_time(row.get("publishDate"))
             human = HUMAN.format(root=self.root, doc=doc, item=row.get("itemId") or item)
@@ -148,14 +170,15 @@ class NfraSpider(SourceSpider):
                 continue
             self.seen_docs.add(doc)
             if self.is_known(human):
-                self.crawler.stats.inc_value("lendwatch/skipped_known")
+                self.crawler.stats.inc_value(stats.SKIPPED_KNOWN)
             elif self.too_old(published):
-                self.crawler.stats.inc_value("lendwatch/dropped/before-since")
+                self.crawler.stats.inc_value(stats.dropped("before-since"))
             else:
                 yield self.doc_request(doc, human, row.get("itemName"))
         total = data.get("total")
-        more = page * self.page_size < total if isinstance(total, int) else len(entries) >= self.page_size
-        if more and page < self.max_pages and self.keep_paging(entries):
+        more = page * self.source.page_size < total if isinstance(total, int) \
+            else len(entries) >= self.source.page_size
+        if more and page < self.source.max_pages and self.keep_paging(entries):
             yield self.list_request(item, page + 1)
 
     def parse_doc(self, response, doc: str, human: str, column: str | None, static: bool):
@@ -174,7 +197,3 @@ class NfraSpider(SourceSpider):
             response, text=clob_text(data["docClob"] or ""), author=issuer,
             title=(data.get("docTitle") or "").strip() or None, published_at=cms_time(data.get("publishDate")),
             extra={k: v for k, v in extra.items() if v}, url=human)
-
-
-KIND = "nfra"
-SPIDER = NfraSpider

@@ -11,10 +11,14 @@ counted (``wzws-challenge``) and not stored, so the next crawl asks for it again
 
 import re
 from datetime import datetime
+from typing import Literal
 
+from pydantic import Field
 from scrapy import Request
 from scrapy.http import HtmlResponse, TextResponse
 
+from crawler import stats
+from crawler.config import SourceBase
 from crawler.extract.html import block_lines, node_text, parse, strip_non_text
 from crawler.spiders.base import SourceSpider, original_url
 from lendwatch.records import SHANGHAI
@@ -25,6 +29,13 @@ URL_TIME = re.compile(r"/(\d{14})\d*/index\.html?$")
 SOURCE = re.compile(r"来源[:：]\s*(\S+)")
 DOC_NUMBER = re.compile(r"^\S{2,30}〔\d{4}〕\S{0,20}号$")
 HUI12 = "contains(concat(' ', normalize-space(@class), ' '), ' hui12 ')"
+
+
+class PbcSource(SourceBase):
+    """``url`` or ``urls``: first list pages (``.../index.html``); later pages are ``<module>-<N>.html``."""
+
+    kind: Literal["pbc"]
+    max_pages: int = Field(default=5, ge=1, le=10000, description="list pages per start URL")
 
 
 def url_time(url: str) -> datetime | None:
@@ -55,9 +66,8 @@ def published(shown: str | None, url: str) -> datetime | None:
 class PbcSpider(SourceSpider):
     """Follows list pages up to ``max_pages``, stopping at a page of known or too-old items."""
 
-    def __init__(self, source: dict, **kwargs):
-        super().__init__(source, **kwargs)
-        self.max_pages = int(source.get("max_pages", 5))
+    kind = "pbc"
+    source_model = PbcSource
 
     async def start(self):
         for url in self.start_urls:
@@ -70,7 +80,7 @@ class PbcSpider(SourceSpider):
             return False
         self.logger.warning("WZWS challenge at %s: not solved, not stored (the next crawl asks again)",
                             response.url)
-        self.crawler.stats.inc_value("lendwatch/dropped/wzws-challenge")
+        self.crawler.stats.inc_value(stats.dropped("wzws-challenge"))
         return True
 
     def parse_list(self, response, page: int):
@@ -86,12 +96,12 @@ class PbcSpider(SourceSpider):
             when = published(shown, url)
             entries.append((url, when))
             if self.too_old(when):
-                self.crawler.stats.inc_value("lendwatch/dropped/before-since")
+                self.crawler.stats.inc_value(stats.dropped("before-since"))
                 continue
             yield self.article_request(url, cb_kwargs={"fallback_title": link.attrib["title"].strip(),
                                                        "fallback_date": when})
         pager = re.search(rf"[\"'/](\d+)-{page + 1}\.html", response.text)  # the pager names the next page
-        if pager and page < self.max_pages and self.keep_paging(entries):
+        if pager and page < self.source.max_pages and self.keep_paging(entries):
             yield self.request(response.urljoin(f"{pager.group(1)}-{page + 1}.html"), self.parse_list,
                                cb_kwargs={"page": page + 1})
 
@@ -118,7 +128,3 @@ class PbcSpider(SourceSpider):
         yield self.article_item(response, text="\n".join(lines), title=title or None,
                                 published_at=when or fallback_date, author=issuer,
                                 extra={**(extra or {}), **{k: v for k, v in found.items() if v}})
-
-
-KIND = "pbc"
-SPIDER = PbcSpider

@@ -6,13 +6,17 @@ by the generic extractor (counted in ``lendwatch/fallback/generic``).
 """
 
 import re
+from typing import Literal
 
+from pydantic import Field
 from scrapy import Request
 
+from crawler import stats
 from crawler.extract import decode_html, parse_date
 from crawler.extract.html import collapse, parse
 from crawler.spiders.base import charset_of, header
-from crawler.spiders.rss import RssSpider
+from crawler.config import SourceBase
+from crawler.spiders.rss import FeedSpider
 from crawler.urls import canonical_url
 
 VERSION = "people-1"
@@ -22,6 +26,14 @@ DATE = re.compile(r"\d{4}年\d{2}月\d{2}日\d{2}:\d{2}")
 OUTLET = re.compile(r"来源[：:]\s*([^\s|]+)")
 NOT_TEXT = ".edit, .rm_relevant, .share, script, style"
 FEED = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S)
+
+
+class PeopleSource(SourceBase):
+    """``urls``: channel pages (``http://{site}.people.com.cn/GB/{categoryId}``) or RSS feeds;
+    channel pages are followed up to ``max_pages``."""
+
+    kind: Literal["people"]
+    max_pages: int = Field(default=5, ge=1, le=100)
 
 
 def is_feed(body: bytes) -> bool:
@@ -45,10 +57,9 @@ def parse_detail(root) -> dict | None:
             "author": outlet.group(1) if outlet else None, "text": "\n".join(filter(None, lines))}
 
 
-class PeopleSpider(RssSpider):
-    def __init__(self, source: dict, **kwargs):
-        super().__init__(source, **kwargs)
-        self.max_pages = int(source.get("max_pages", 5))
+class PeopleSpider(FeedSpider):
+    kind = "people"
+    source_model = PeopleSource
 
     async def start(self):
         for url in self.start_urls:
@@ -74,12 +85,12 @@ class PeopleSpider(RssSpider):
         links = [u for u in dict.fromkeys(response.urljoin(h) for h in hrefs) if ARTICLE.search(u)]
         if not links:
             self.logger.warning("channel page %s has no article links", response.url)
-            self.crawler.stats.inc_value("lendwatch/errors/bad-list")
+            self.crawler.stats.inc_value(stats.error("bad-list"))
             return
         for link in links:
             yield self.article_request(link)
         following = [a.get("href") for a in root.iter("a") if collapse(a.text_content()) == "下一页"]
-        if following and page < self.max_pages and self.keep_paging([(u, None) for u in links]):
+        if following and page < self.source.max_pages and self.keep_paging([(u, None) for u in links]):
             yield self.request(response.urljoin(following[0]), self.parse_list,
                                cb_kwargs={"page": page + 1})
 
@@ -88,7 +99,7 @@ class PeopleSpider(RssSpider):
         text, encoding = decode_html(response.body, charset_of(header(response, "Content-Type")))
         fields = parse_detail(parse(text)) if text.strip() else None
         if not fields or not fields["text"]:
-            self.crawler.stats.inc_value("lendwatch/fallback/generic")
+            self.crawler.stats.inc_value(stats.FALLBACK_GENERIC)
             yield from super().parse_article(response, fallback_title, fallback_date, extra)
             return
         fields["title"] = fields["title"] or fallback_title
@@ -96,7 +107,3 @@ class PeopleSpider(RssSpider):
         item = self.article_item(response, extra=extra, version=VERSION, **fields)
         item.page.encoding = encoding
         yield item
-
-
-KIND = "people"
-SPIDER = PeopleSpider

@@ -2,11 +2,23 @@
 
 import re
 from datetime import datetime, timezone
+from typing import Literal
 
 import feedparser
+from pydantic import field_validator
 from scrapy import Request
 
+from crawler import stats
+from crawler.config import SourceBase, regex
 from crawler.spiders.base import SourceSpider
+
+
+class RssSource(SourceBase):
+    """An RSS or Atom feed; each item's link is fetched and extracted."""
+
+    kind: Literal["rss"]
+    allow: str | None = None
+    _check_allow = field_validator("allow")(regex)
 
 
 def _entry_date(entry) -> datetime | None:
@@ -14,7 +26,11 @@ def _entry_date(entry) -> datetime | None:
     return datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None
 
 
-class RssSpider(SourceSpider):
+class FeedSpider(SourceSpider):
+    """Reads feeds: each item's link (matching ``allow``, when set) is an article."""
+
+    allow: re.Pattern | None = None
+
     async def start(self):
         for url in self.start_urls:
             yield Request(url, callback=self.parse_feed, errback=self.on_error)
@@ -24,19 +40,23 @@ class RssSpider(SourceSpider):
         if not feed.entries:
             self.logger.warning("feed %s has no entries (%s)", response.url,
                                 feed.get("bozo_exception", "empty"))
-            self.crawler.stats.inc_value("lendwatch/errors/bad-feed")
+            self.crawler.stats.inc_value(stats.error("bad-feed"))
             return
-        allow = re.compile(self.source["allow"]) if self.source.get("allow") else None
         for entry in feed.entries:
             link = self.absolute(response, entry.get("link"))
-            if not link or (allow and not allow.search(link)):
+            if not link or (self.allow and not self.allow.search(link)):
                 continue
             if self.too_old(_entry_date(entry)):
-                self.crawler.stats.inc_value("lendwatch/dropped/before-since")
+                self.crawler.stats.inc_value(stats.dropped("before-since"))
                 continue
             yield self.article_request(link, cb_kwargs={
                 "fallback_title": entry.get("title"), "fallback_date": _entry_date(entry)})
 
 
-KIND = "rss"
-SPIDER = RssSpider
+class RssSpider(FeedSpider):
+    kind = "rss"
+    source_model = RssSource
+
+    def __init__(self, source, **kwargs):
+        super().__init__(source, **kwargs)
+        self.allow = re.compile(self.source.allow) if self.source.allow else None

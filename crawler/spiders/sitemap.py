@@ -1,37 +1,79 @@
-"""Kind ``sitemap``: a sitemap or sitemap index; URLs matching ``allow`` are articles."""
+"""Kind ``sitemap``: a sitemap or sitemap index; URLs matching ``allow`` are articles.
 
-from scrapy import Request
-from scrapy.spiders import SitemapSpider as ScrapySitemapSpider
+Read with Scrapy's public sitemap tools (``Sitemap``, ``sitemap_urls_from_robots``, ``gunzip``),
+so that every request, nested sitemaps and articles alike, goes through
+:meth:`SourceSpider.request` (counted on failure) and articles through ``article_request``.
+"""
 
+import re
+from typing import Literal
+
+from pydantic import field_validator
+from scrapy.http import XmlResponse
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from crawler import stats
+from crawler.config import SourceBase, regex
 from crawler.safety import link_problem
 from crawler.spiders.base import SourceSpider
 
 
-class SitemapSpider(SourceSpider, ScrapySitemapSpider):
-    """Scrapy's sitemap spider, with every request counted on failure like the other kinds."""
+class SitemapSource(SourceBase):
+    """A sitemap or sitemap index; URLs matching ``allow`` are articles."""
 
-    def __init__(self, source: dict, **kwargs):
-        self.sitemap_urls = [source["url"]] if source.get("url") else list(source["urls"])
-        self.sitemap_rules = [(source.get("allow") or "", "parse_article")]
+    kind: Literal["sitemap"]
+    allow: str | None = None
+    _check_allow = field_validator("allow")(regex)
+
+
+def sitemap_body(response, max_size: int) -> bytes | None:
+    """The XML of a sitemap response (gunzipped when it is a ``.xml.gz`` file), or None."""
+    if gzip_magic_number(response):
+        try:
+            return gunzip(response.body, max_size=max_size)
+        except ValueError:  # larger than max_size
+            return None
+    if isinstance(response, XmlResponse) or response.url.endswith((".xml", ".xml.gz")):
+        return response.body
+    return None
+
+
+class SitemapSpider(SourceSpider):
+    """Follows sitemap indexes (and ``robots.txt`` Sitemap lines) to their sitemaps."""
+
+    kind = "sitemap"
+    source_model = SitemapSource
+
+    def __init__(self, source, **kwargs):
         super().__init__(source, **kwargs)
+        self.allow = re.compile(self.source.allow or "")
 
     async def start(self):
-        for url in self.sitemap_urls:
-            yield Request(url, callback=self._parse_sitemap, errback=self.on_error)
+        for url in self.start_urls:
+            yield self.request(url, self.parse_sitemap)
 
     def sitemap_filter(self, entries):
         """Only entries whose ``loc`` can be requested: one bad ``<loc>`` never stops the rest."""
         for entry in entries:
             problem = link_problem(entry.get("loc", ""))
             if problem:
-                self.crawler.stats.inc_value(f"lendwatch/dropped/{problem}")
+                self.crawler.stats.inc_value(stats.dropped(problem))
                 continue
             yield entry
 
-    def _parse_sitemap(self, response):
-        for result in super()._parse_sitemap(response):
-            yield result.replace(errback=self.on_error) if isinstance(result, Request) else result
-
-
-KIND = "sitemap"
-SPIDER = SitemapSpider
+    def parse_sitemap(self, response):
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                yield self.request(url, self.parse_sitemap)
+            return
+        body = sitemap_body(response, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        sitemap = Sitemap(body) if body else None
+        if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
+            self.logger.warning("ignoring invalid sitemap %s", response.url)
+            return
+        for entry in self.sitemap_filter(sitemap):
+            if sitemap.type == "sitemapindex":
+                yield self.request(entry["loc"], self.parse_sitemap)
+            elif self.allow.search(entry["loc"]):
+                yield self.article_request(entry["loc"])

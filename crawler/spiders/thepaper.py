@@ -8,16 +8,37 @@ stored with all of them (``extra["keywords"]``). Videos and other ``contType != 
 
 import json
 from datetime import datetime
+from typing import Literal
 
 from lxml import html as lxml_html
+from pydantic import Field, field_validator
 from scrapy.http import JsonRequest
 
+from crawler import stats
+from crawler.config import SourceBase
 from crawler.extract import parse_date
 from crawler.extract.html import collapse
 from crawler.spiders.base import SourceSpider
 from lendwatch.records import SHANGHAI
 
 VERSION = "thepaper-1"
+
+
+class ThepaperSource(SourceBase):
+    """``url``: the API root; ``detail_url``: the site root of ``newsDetail_forward_{contId}`` pages;
+    ``keywords``: search terms (default: the file's ``keywords``)."""
+
+    kind: Literal["thepaper"]
+    url: str | None = "https://api.thepaper.cn"
+    detail_url: str = "https://www.thepaper.cn"
+    keywords: list[str] | None = Field(default=None, min_length=1)
+    page_size: int = Field(default=20, ge=1, le=50)
+    max_pages: int = Field(default=5, ge=1, le=100)
+
+    @field_validator("detail_url")
+    @classmethod
+    def _http_detail_url(cls, value):
+        return cls._http_url(value)
 
 
 def plain(text: str | None) -> str:
@@ -51,13 +72,14 @@ def from_ms(value) -> datetime | None:
 
 
 class ThepaperSpider(SourceSpider):
-    def __init__(self, source: dict, **kwargs):
+    kind = "thepaper"
+    source_model = ThepaperSource
+
+    def __init__(self, source, **kwargs):
         super().__init__(source, **kwargs)
-        self.api = source["url"].rstrip("/")
-        self.detail_root = source.get("detail_url", "https://www.thepaper.cn").rstrip("/")
-        self.keywords = list(source.get("keywords") or [])
-        self.page_size = int(source.get("page_size", 20))
-        self.max_pages = int(source.get("max_pages", 5))
+        self.api = self.source.url.rstrip("/")
+        self.detail_root = self.source.detail_url.rstrip("/")
+        self.keywords = self.source.keywords or []
         self.found: dict[str, list[str]] = {}  # contId -> keywords that found it
         self.skipped: set[str] = set()
 
@@ -67,12 +89,12 @@ class ThepaperSpider(SourceSpider):
     async def start(self):
         if not self.keywords:
             self.logger.warning("source %s has no keywords to search", self.name)
-            self.crawler.stats.inc_value("lendwatch/errors/no-keywords")
+            self.crawler.stats.inc_value(stats.error("no-keywords"))
             return
         yield self.search_request(0, 1)
 
     def search_request(self, index: int, page: int) -> JsonRequest:
-        data = {"word": self.keywords[index], "orderType": 3, "pageNum": page, "pageSize": self.page_size,
+        data = {"word": self.keywords[index], "orderType": 3, "pageNum": page, "pageSize": self.source.page_size,
                 "searchType": 1}
         return JsonRequest(f"{self.api}/search/web/news", data=data, callback=self.parse_search,
                            errback=self.search_failed, cb_kwargs={"index": index, "page": page})
@@ -90,7 +112,7 @@ class ThepaperSpider(SourceSpider):
         for cont_id, keywords in self.found.items():
             url = self.detail_url(cont_id)
             if self.is_known(url):
-                self.crawler.stats.inc_value("lendwatch/skipped_known")
+                self.crawler.stats.inc_value(stats.SKIPPED_KNOWN)
                 continue
             yield self.article_request(url, callback=self.parse_detail, cb_kwargs={"keywords": keywords})
 
@@ -98,7 +120,7 @@ class ThepaperSpider(SourceSpider):
         """Count a search entry that is no article to fetch, once however many searches find it."""
         if cont_id not in self.skipped:
             self.skipped.add(cont_id)
-            self.crawler.stats.inc_value(f"lendwatch/dropped/{reason}")
+            self.crawler.stats.inc_value(stats.dropped(reason))
 
     def parse_search(self, response, index: int, page: int):
         try:
@@ -106,7 +128,7 @@ class ThepaperSpider(SourceSpider):
             entries = list(data["list"])
         except (ValueError, KeyError, TypeError) as exc:
             self.logger.warning("search %s page %d: unexpected answer (%r)", self.keywords[index], page, exc)
-            self.crawler.stats.inc_value("lendwatch/errors/bad-search")
+            self.crawler.stats.inc_value(stats.error("bad-search"))
             yield from self.next_search(index)
             return
         articles = []  # (url, published) of the entries that are articles, for keep_paging
@@ -122,7 +144,7 @@ class ThepaperSpider(SourceSpider):
             keywords = self.found.setdefault(cont_id, [])
             if self.keywords[index] not in keywords:
                 keywords.append(self.keywords[index])
-        more = data.get("hasNext", len(entries) >= self.page_size) and page < self.max_pages
+        more = data.get("hasNext", len(entries) >= self.source.page_size) and page < self.source.max_pages
         if more and (self.keep_paging(articles) if articles else entries):
             yield self.search_request(index, page + 1)
         else:
@@ -146,7 +168,3 @@ class ThepaperSpider(SourceSpider):
         yield self.article_item(response, text="\n".join(paragraphs(detail.get("content"))),
                                 title=plain(detail.get("name")) or None, published_at=published,
                                 author=detail.get("author") or None, extra=extra, version=VERSION)
-
-
-KIND = "thepaper"
-SPIDER = ThepaperSpider

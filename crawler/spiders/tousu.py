@@ -6,27 +6,56 @@ carrying ``extra["complaint"]``, which the store writes to the ``complaints`` ta
 HTTP 456 is the site's ban: the source stops for this run (closed with reason ``banned-456``).
 """
 
+import hashlib
 import json
 import random
 import re
 import string
 import time
 from datetime import datetime
+from typing import Literal
 from urllib.parse import urlencode
 
+from pydantic import Field
 from scrapy import Request
 from scrapy.exceptions import CloseSpider
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler import stats
+from crawler.config import SingleUrlSource
 from crawler.extract import parse_date
 from crawler.spiders.base import SourceSpider
-from lendwatch.kinds.tousu import signature
 from lendwatch.records import SHANGHAI, to_local_iso
 
 PLATFORM = "heimao"
 BAN_STATUS = 456
 COMPLAINT_ID = re.compile(r"/complaint/view/(\d+)")
 FIELD_LABELS = ("投诉对象", "投诉问题", "投诉要求", "涉诉金额", "投诉进度")
+SALT = "$d6eb7ff91ee257475%"  # the public constant of the site's own JavaScript
+
+
+class TousuSource(SingleUrlSource):
+    """``url`` is the site root; every feed type is paged up to ``max_pages`` (the site keeps ~50).
+
+    ``keywords`` (none by default) also queries the search API, which on the real site needs a
+    logged-in Weibo cookie; the file's keywords are not used here.
+    ``min_delay`` floors the crawl delay: the site bans (HTTP 456) above ~40–50 requests a minute.
+    """
+
+    kind: Literal["tousu"]
+    url: str | None = "https://tousu.sina.com.cn"
+    feed_types: list[int] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
+    field: int | None = Field(default=None, ge=1, description="industry id, e.g. 48 = 金融支付")
+    keywords: list[str] = Field(default_factory=list)
+    salt: str = Field(default=SALT, min_length=1)
+    page_size: int = Field(default=10, ge=1, le=50)
+    max_pages: int = Field(default=50, ge=1, le=1000)
+    min_delay: float = Field(default=2.0, ge=0, le=600)
+
+
+def signature(salt: str, *values) -> str:
+    """The site's request signature: sha256 of the salt and values, sorted as strings and joined."""
+    return hashlib.sha256("".join(sorted([salt, *map(str, values)])).encode("utf-8")).hexdigest()
 
 
 def signed_query(salt: str, page_size: int, page: int, *, feed_type: int | None = None,
@@ -80,33 +109,36 @@ def _local_iso(text: str | None) -> str | None:
 class TousuSpider(SourceSpider):
     """Pages each feed type (and each keyword, if set) while it holds new complaints."""
 
+    kind = "tousu"
+    source_model = TousuSource
+
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        floor = float(spider.source.get("min_delay") or 0)
+        floor = spider.source.min_delay
         for key in ("DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY"):
             if crawler.settings.getfloat(key) < floor:
                 crawler.settings.set(key, floor, priority="cmdline")
         return spider
 
-    def __init__(self, source: dict, **kwargs):
+    def __init__(self, source, **kwargs):
         super().__init__(source, **kwargs)
-        self.root = source["url"].rstrip("/")
+        self.root = self.source.url.rstrip("/")
         self.seen: set[str] = set()
 
     async def start(self):
-        for feed_type in self.source.get("feed_types") or [1, 2, 3]:
+        for feed_type in self.source.feed_types:
             yield self.api_request(1, feed_type=feed_type)
-        for keyword in self.source.get("keywords") or []:
+        for keyword in self.source.keywords:
             yield self.api_request(1, keyword=keyword)
 
     def api_request(self, page: int, *, feed_type: int | None = None,
                     keyword: str | None = None) -> Request:
-        query = signed_query(self.source.get("salt"), self.source.get("page_size", 10), page,
+        query = signed_query(self.source.salt, self.source.page_size, page,
                              feed_type=feed_type, keyword=keyword)
         path = "/api/index/feed" if keyword is None else "/api/index/s"
-        if keyword is None and self.source.get("field"):
-            query["field"] = self.source["field"]
+        if keyword is None and self.source.field:
+            query["field"] = self.source.field
         return Request(f"{self.root}{path}?{urlencode(query)}", callback=self.parse_api,
                        errback=self.on_error,
                        cb_kwargs={"page": page, "feed_type": feed_type, "keyword": keyword})
@@ -117,11 +149,11 @@ class TousuSpider(SourceSpider):
             code = result["status"]["code"]
         except (ValueError, KeyError, TypeError):
             self.logger.warning("not an API answer (login page?) at %s", response.url)
-            self.crawler.stats.inc_value("lendwatch/errors/bad-api-answer")
+            self.crawler.stats.inc_value(stats.error("bad-api-answer"))
             return
         if code != 0:
             self.logger.warning("API refused %s: %s %s", response.url, code, result["status"].get("msg"))
-            self.crawler.stats.inc_value(f"lendwatch/errors/api-code-{code}")
+            self.crawler.stats.inc_value(stats.error(f"api-code-{code}"))
             return
         data = result.get("data") or {}
         listed = []
@@ -129,14 +161,14 @@ class TousuSpider(SourceSpider):
             main = entry.get("main") or {}
             url = complaint_url(self.root, main.get("url") or f"/complaint/view/{main.get('sn', '')}")
             if url is None:
-                self.crawler.stats.inc_value("lendwatch/dropped/no-complaint-id")
+                self.crawler.stats.inc_value(stats.dropped("no-complaint-id"))
                 continue
             published = (datetime.fromtimestamp(int(main["timestamp"]), SHANGHAI)
                          if str(main.get("timestamp", "")).isdigit() else None)
             listed.append((url, published))
             yield from self.detail_request(url, published, main)
         last = int((data.get("pager") or {}).get("page_amount") or page)
-        if page < min(last, self.source.get("max_pages", 50)) and self.keep_paging(listed):
+        if page < min(last, self.source.max_pages) and self.keep_paging(listed):
             yield self.api_request(page + 1, feed_type=feed_type, keyword=keyword)
 
     def detail_request(self, url: str, published: datetime | None, main: dict):
@@ -145,9 +177,9 @@ class TousuSpider(SourceSpider):
             return
         self.seen.add(url)
         if self.is_known(url):
-            self.crawler.stats.inc_value("lendwatch/skipped_known")
+            self.crawler.stats.inc_value(stats.SKIPPED_KNOWN)
         elif self.too_old(published):
-            self.crawler.stats.inc_value("lendwatch/dropped/before-since")
+            self.crawler.stats.inc_value(stats.dropped("before-since"))
         else:
             yield self.request(url, self.parse_complaint,
                                cb_kwargs={"main": main, "listed_at": published})
@@ -191,7 +223,3 @@ class TousuSpider(SourceSpider):
                               "for this run (wait 10–30 minutes and crawl slower)", self.name,
                               failure.request.url)
             raise CloseSpider(f"banned-{BAN_STATUS}")
-
-
-KIND = "tousu"
-SPIDER = TousuSpider

@@ -6,7 +6,7 @@ import click
 
 from lendwatch import store
 from lendwatch.commands.options import db_option
-from lendwatch.config import load_sources
+from crawler.config import load_sources
 
 
 @click.command()

@@ -8,7 +8,7 @@ import click
 
 from lendwatch import store
 from lendwatch.commands.options import MONTH_HELP, db_option, validate_month
-from lendwatch.config import load_sources
+from crawler.config import load_sources
 from lendwatch.records import SHANGHAI
 
 DEMO_MONTH = "2024-09"

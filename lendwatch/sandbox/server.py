@@ -21,7 +21,7 @@ class SampleSite(ThreadingHTTPServer):
         super().__init__((host, port), _Handler)
         self.base_url = f"http://{host}:{self.server_address[1]}"
         self.pages = site.build(self.base_url)
-        self.replicas = [replica(self.base_url) for replica in replicas()]
+        self.replicas = [replica(self.base_url) for replica in replicas().values()]
         self.flaky = site.flaky_path()
         self.hits: dict[str, int] = {}
         self.user_agents: set[str] = set()

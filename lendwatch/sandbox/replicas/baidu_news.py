@@ -40,8 +40,20 @@ def matches(keyword: str, rtt: str) -> list:
     return sorted(found, key=lambda a: a.published, reverse=True)
 
 
+SOURCES = """
+[[sources]]
+name = "sample-baidu-news"
+kind = "baidu_news"
+url = "{base}/baidu/s"
+keywords = ["暴力催收", "爆通讯录"]
+captcha_pause = 0.2
+"""
+
+
 class BaiduNewsReplica(Replica):
     prefix = "/baidu/"
+    kind = "baidu_news"
+    sources = SOURCES
 
     def __init__(self, base_url: str):
         super().__init__(base_url)
@@ -91,14 +103,3 @@ class BaiduNewsReplica(Replica):
         return Page(200, "text/html; charset=utf-8", (
             f"<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head><body>"
             f"<div class='sample-banner'>{BANNER}</div>{body}</body></html>").encode("utf-8"))
-
-
-REPLICA = BaiduNewsReplica
-SOURCES = """
-[[sources]]
-name = "sample-baidu-news"
-kind = "baidu_news"
-url = "{base}/baidu/s"
-keywords = ["暴力催收", "爆通讯录"]
-captcha_pause = 0.2
-"""

@@ -32,9 +32,13 @@ class Request:
 
 
 class Replica:
-    """Base class: ``prefix`` routes requests here; ``base_url`` is the server root."""
+    """Base class: ``prefix`` routes requests here; ``base_url`` is the server root; ``kind`` names
+    the source kind replicated, ``sources`` the ``[[sources]]`` TOML that crawls it (``{base}``:
+    the server root; empty when ``lendwatch demo`` does not crawl it)."""
 
     prefix = "/"
+    kind: str
+    sources = ""
 
     def __init__(self, base_url: str):
         self.base_url = base_url

@@ -101,8 +101,13 @@ def _retry_page(spec: str, name: str, hits: int) -> Page | None:
     return None
 
 
+SOURCES = ""
+
+
 class BulkReplica(Replica):
     prefix = "/bulk/"
+    kind = "listing"
+    sources = SOURCES
 
     def handle(self, request: Request) -> Page | None:
         if request.path == "/bulk/retry/list.html":
@@ -129,7 +134,3 @@ allow = '/bulk/{n}/a/\\d+\\.html$'
 next = "a.next"
 max_pages = {max(1, -(-n // PER_PAGE))}
 """
-
-
-REPLICA = BulkReplica
-SOURCES = ""

@@ -116,8 +116,21 @@ def _int(value: str | None, default: int) -> int:
     return int(value) if value and value.isdigit() else default
 
 
+SOURCES = """
+[[sources]]
+name = "sample-nfra"
+kind = "nfra"
+url = "{base}/nfra"
+items = [915, 931]
+page_size = 3
+max_pages = 20
+"""
+
+
 class NfraReplica(Replica):
     prefix = "/nfra/"
+    kind = "nfra"
+    sources = SOURCES
 
     def __init__(self, base_url: str):
         super().__init__(base_url)
@@ -152,15 +165,3 @@ class NfraReplica(Replica):
             return _html(200, "国家金融监督管理总局（样例）",
                          "本页由脚本渲染 {{x.docTitle}}；内容见 /cbircweb/DocInfo/SelectByDocId 接口。")
         return None
-
-
-REPLICA = NfraReplica
-SOURCES = """
-[[sources]]
-name = "sample-nfra"
-kind = "nfra"
-url = "{base}/nfra"
-items = [915, 931]
-page_size = 3
-max_pages = 20
-"""

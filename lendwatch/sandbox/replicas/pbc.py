@@ -44,8 +44,19 @@ def challenge_page(path: str) -> Page:
     return Page(200, "text/html; charset=utf-8", html.encode())
 
 
+SOURCES = """
+[[sources]]
+name = "sample-pbc"
+kind = "pbc"
+url = "{base}/pbc/goutongjiaoliu/113456/113469/index.html"
+max_pages = 10
+"""
+
+
 class PbcReplica(Replica):
     prefix = "/pbc/"
+    kind = "pbc"
+    sources = SOURCES
 
     def __init__(self, base_url: str):
         super().__init__(base_url)
@@ -69,13 +80,3 @@ class PbcReplica(Replica):
             return challenge_page(request.path)
         html = self.pages.get(request.path)
         return Page(200, "text/html; charset=utf-8", html.encode()) if html else None
-
-
-REPLICA = PbcReplica
-SOURCES = """
-[[sources]]
-name = "sample-pbc"
-kind = "pbc"
-url = "{base}/pbc/goutongjiaoliu/113456/113469/index.html"
-max_pages = 10
-"""

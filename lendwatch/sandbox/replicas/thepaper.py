@@ -77,8 +77,22 @@ def _json(data: dict, status: int = 200) -> Page:
     return Page(status, "application/json; charset=utf-8", body)
 
 
+SOURCES = """
+[[sources]]
+name = "sample-thepaper"
+kind = "thepaper"
+url = "{base}/thepaper"
+detail_url = "{base}/thepaper"
+keywords = ["催收", "借款"]
+page_size = 5
+max_pages = 10
+"""
+
+
 class ThepaperReplica(Replica):
     prefix = "/thepaper"
+    kind = "thepaper"
+    sources = SOURCES
 
     def __init__(self, base_url: str):
         super().__init__(base_url)
@@ -131,16 +145,3 @@ class ThepaperReplica(Replica):
                 f"<script id='__NEXT_DATA__' type='application/json'>{script}</script></body></html>")
         delay = SLOW_SECONDS if r["number"] == SLOW_NUMBER else 0.0
         return Page(200, "text/html; charset=utf-8", html.encode("utf-8"), delay=delay)
-
-
-REPLICA = ThepaperReplica
-SOURCES = """
-[[sources]]
-name = "sample-thepaper"
-kind = "thepaper"
-url = "{base}/thepaper"
-detail_url = "{base}/thepaper"
-keywords = ["催收", "借款"]
-page_size = 5
-max_pages = 10
-"""

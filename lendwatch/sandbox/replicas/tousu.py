@@ -17,7 +17,7 @@ from importlib import resources
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lendwatch.kinds.tousu import SALT, signature
+from crawler.spiders.tousu import SALT, signature
 from lendwatch.records import SHANGHAI
 from lendwatch.sandbox.replicas.base import Page, Replica, Request
 from lendwatch.sandbox.site import BANNER
@@ -80,8 +80,22 @@ def load() -> tuple[Complaint, ...]:
     return tuple(sorted(found, key=lambda c: c.filed, reverse=True))
 
 
+SOURCES = """
+[[sources]]
+name = "sample-tousu"
+kind = "tousu"
+url = "{base}/tousu"
+feed_types = [1, 2, 3]
+field = 48
+keywords = ["爆通讯录"]
+min_delay = 0
+"""
+
+
 class TousuReplica(Replica):
     prefix = "/tousu/"
+    kind = "tousu"
+    sources = SOURCES
 
     def __init__(self, base_url: str):
         super().__init__(base_url)
@@ -141,16 +155,3 @@ class TousuReplica(Replica):
         if callback:
             text = f"try{{{callback}({text});}}catch(e){{}};"
         return Page(200, "application/json; charset=utf-8", text.encode("utf-8"))
-
-
-REPLICA = TousuReplica
-SOURCES = """
-[[sources]]
-name = "sample-tousu"
-kind = "tousu"
-url = "{base}/tousu"
-feed_types = [1, 2, 3]
-field = 48
-keywords = ["爆通讯录"]
-min_delay = 0
-"""

@@ -1,18 +1,15 @@
 """The sources file: TOML ``[[sources]]`` tables, validated before any request is sent.
 
-Each kind has its own model: the generic kinds (``rss``, ``listing``, ``sitemap``)
-here, and one module per source-specific kind in :mod:`lendwatch.kinds`, each
-defining a ``Source`` model. An error names the file, the source and the key,
-and says what was expected.
+Each kind's model sits beside its spider in ``crawler/spiders/<kind>.py`` and is found
+through :func:`crawler.kinds.spiders`; the keys every kind shares are here. An error
+names the file, the source and the key, and says what was expected.
 """
 
-import importlib
-import pkgutil
 import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -80,42 +77,11 @@ def regex(value: str | None) -> str | None:
     return value
 
 
-class RssSource(SourceBase):
-    """An RSS or Atom feed; each item's link is fetched and extracted."""
-
-    kind: Literal["rss"]
-    allow: str | None = None
-    _check_allow = field_validator("allow")(regex)
-
-
-class ListingSource(SourceBase):
-    """HTML list pages: article links matching ``allow``, next page by ``next``."""
-
-    kind: Literal["listing"]
-    allow: str
-    next: str | None = None
-    max_pages: int = Field(default=20, ge=1, le=10000)
-    _check_allow = field_validator("allow")(regex)
-
-
-class SitemapSource(SourceBase):
-    """A sitemap or sitemap index; URLs matching ``allow`` are articles."""
-
-    kind: Literal["sitemap"]
-    allow: str | None = None
-    _check_allow = field_validator("allow")(regex)
-
-
-GENERIC_KINDS = (RssSource, ListingSource, SitemapSource)
-
-
 def source_models() -> tuple[type[SourceBase], ...]:
-    """Every source model: the generic kinds, then each module of :mod:`lendwatch.kinds`."""
-    import lendwatch.kinds as package
+    """Every kind's source model, in the registry's order (the generic kinds first)."""
+    from crawler.kinds import spiders
 
-    found = [importlib.import_module(f"{package.__name__}.{m.name}").Source
-             for m in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name)]
-    return GENERIC_KINDS + tuple(found)
+    return tuple(spider.source_model for spider in spiders().values())
 
 
 def kind_of(model: type[SourceBase]) -> str:
@@ -157,7 +123,7 @@ def file_model() -> type[SourcesFile]:
 
 def default_sources_path() -> Path:
     """The sources file shipped with the package (the real sources)."""
-    return Path(str(resources.files("lendwatch") / "data" / "sources.toml"))
+    return Path(str(resources.files("crawler") / "data" / "sources.toml"))
 
 
 def _describe(error: dict, data: dict, kinds: str) -> str:
