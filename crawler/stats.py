@@ -10,7 +10,6 @@ LISTS_STOPPED_KNOWN = "lendwatch/lists_stopped_known"  # a list page of only kno
 FALLBACK_GENERIC = "lendwatch/fallback/generic"  # a page no source template matched
 BACKOFF_SECONDS = "lendwatch/backoff_seconds"
 RETRY_AFTER_TOO_LONG = "lendwatch/retry_after_too_long"
-FAMILIES = ("dropped", "errors", "retried", "static_fallback")
 
 
 def outcome(name: str) -> str:
@@ -38,6 +37,6 @@ def static_fallback(reason: str) -> str:
 
 
 def by_reason(stats: dict, family: str) -> dict[str, int]:
-    """The counts of one family of ``FAMILIES`` in ``stats``, by reason."""
+    """The counts of one family (``dropped``, ``errors``, ``retried``…) in ``stats``, by reason."""
     head = f"{PREFIX}{family}/"
     return {key.removeprefix(head): value for key, value in stats.items() if key.startswith(head)}

@@ -63,8 +63,8 @@ class SourceSpider(Spider):
     def __init__(self, source: SourceBase | dict, since: datetime | None = None, **kwargs):
         if not isinstance(source, self.source_model):  # a dict (tests, scrapy crawl -a): validated here
             source = self.source_model.model_validate({"kind": self.kind, **dict(source)})
-        self.source = source
         super().__init__(name=source.name, **kwargs)
+        self.source = source
         self.since = since.replace(tzinfo=since.tzinfo or SHANGHAI) if since else None
         self.start_urls = source.start_urls
         self.known_urls: AbstractSet[str] = frozenset()
