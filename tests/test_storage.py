@@ -1,5 +1,7 @@
 """Storage: schema migrations, transactional writes, upserts by canonical URL."""
 
+import subprocess
+import sys
 import zlib
 
 import pytest
@@ -8,7 +10,7 @@ from sqlalchemy import create_engine, insert, inspect, select
 from crawler import store
 from lendwatch import db, migrations, schema
 from lendwatch.records import ArticleRecord, PageRecord
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 
 def page(url="http://x.test/a/1.html", body=b"<html>1</html>"):
@@ -55,6 +57,29 @@ def test_a_read_only_command_upgrades_an_older_database(tmp_path):
     result = run_cli("export", "--db", tmp_path / "old.db")
     assert (result.returncode, result.stdout) == (0, "")
     assert migrations.current_version(create_engine(url)) == schema.SCHEMA_VERSION
+
+
+COUNT_OPENS = """
+import sys
+import sqlalchemy
+from lendwatch import migrations
+opened = []
+create, upgrade = sqlalchemy.create_engine, migrations.upgrade
+sqlalchemy.create_engine = lambda *a, **k: opened.append("engine") or create(*a, **k)
+migrations.upgrade = lambda *a, **k: opened.append("migration") or upgrade(*a, **k)
+from lendwatch.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    print(sorted(opened))
+"""
+
+
+def test_a_crawl_opens_and_migrates_the_database_once(tmp_path, sample_sources):
+    result = subprocess.run([sys.executable, "-c", COUNT_OPENS, "crawl", "--quiet", "--sources", str(sample_sources),
+                             "--only", "sample-gov", "--only", "sample-pbc", "--db", str(tmp_path / "once.db")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines()[-1] == "['engine', 'migration']", result.stderr
 
 
 def test_newer_database_is_refused(tmp_path):
