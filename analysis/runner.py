@@ -18,7 +18,7 @@ from sqlalchemy import Engine, bindparam, delete, insert, or_, select, update
 from analysis import stories
 from analysis.quality import model_figures
 from analysis.tagger import LEXICON_VERSION, MODEL_VERSION, tag
-from lendwatch import schema, store
+from lendwatch import schema
 from lendwatch.records import now_utc
 
 BATCH = 500
@@ -109,6 +109,18 @@ def _rows(engine: Engine, pending: list[int]):
         yield from (tuple(r) for r in rows)
 
 
+def record_models(engine: Engine, models: list[dict]) -> None:
+    """Store each model's version and measured figures (``name``, ``version``, ``metrics``,
+    ``measured_on``), so reports can state them from the database."""
+    t = schema.models
+    with engine.begin() as conn:
+        for model in models:
+            conn.execute(delete(t).where(t.c.name == model["name"]))
+            conn.execute(insert(t).values(name=model["name"], version=model["version"],
+                                          metrics=model.get("metrics") or {},
+                                          measured_on=model.get("measured_on"), recorded_at=now_utc()))
+
+
 def pool_size(jobs: int, pending: int) -> int:
     """Worker processes for ``pending`` articles: ``jobs`` (0: one per core), at most one per 50
     articles, since a spawned worker costs about a second to start; 1 means no pool."""
@@ -118,7 +130,7 @@ def pool_size(jobs: int, pending: int) -> int:
 def analyze(engine: Engine, jobs: int = 1) -> AnalyzeSummary:
     """Tag what needs tagging with ``jobs`` worker processes (0: one per core)."""
     summary = AnalyzeSummary()
-    store.record_models(engine, model_figures())
+    record_models(engine, model_figures())
     pending, total = _pending(engine)
     summary.up_to_date = total - len(pending)
     jobs = pool_size(jobs, len(pending))

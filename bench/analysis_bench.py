@@ -72,14 +72,15 @@ def make_articles(n: int, chars: int, seed: int = 7) -> list[tuple[str, str]]:
 
 
 def build_db(path: Path, articles: list[tuple[str, str]]) -> None:
-    from lendwatch import schema, store
-    from lendwatch.records import now_utc
+    from lendwatch import db, schema
+    from lendwatch.records import now_utc, sha256
 
-    engine = store.connect(f"sqlite:///{path}")
+    engine = db.connect(f"sqlite:///{path}")
+    db.migrate(engine)
     now = now_utc()
     rows = [{"canonical_url": f"https://bench.invalid/{i}", "url": f"https://bench.invalid/{i}",
              "source": "bench", "title": title, "published_at": f"2024-09-{1 + i % 28:02d}T08:00:00+08:00",
-             "text": text, "text_hash": store.sha256(text), "extraction_version": "bench",
+             "text": text, "text_hash": sha256(text), "extraction_version": "bench",
              "first_seen_at": now, "updated_at": now}
             for i, (title, text) in enumerate(articles)]
     with engine.begin() as conn:
@@ -95,9 +96,9 @@ def cpu_seconds() -> float:
 
 def timed_analyze(path: Path, jobs: int, profile: str | None = None) -> dict:
     from analysis.runner import analyze
-    from lendwatch import store
+    from lendwatch import db
 
-    engine = store.connect(f"sqlite:///{path}")
+    engine = db.connect(f"sqlite:///{path}")
     profiler = cProfile.Profile() if profile else None
     start, cpu = time.perf_counter(), cpu_seconds()
     if profiler:

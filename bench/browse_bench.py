@@ -20,11 +20,12 @@ from wsgiref.util import setup_testing_defaults
 
 from sqlalchemy import insert
 
-from lendwatch import schema, store
-from lendwatch.records import SHANGHAI
+from lendwatch import schema
+from lendwatch.db import connect, migrate, read_only
+from lendwatch.records import SHANGHAI, sha256
 from lendwatch.sandbox.articles import load
 from reports.browse import index
-from reports.browse.app import BrowseApp, readonly_engine
+from reports.browse.app import BrowseApp
 from reports.browse.server import make
 
 URLS = ["/articles", "/articles?q=" + quote("催收"), "/articles?q=" + quote("催收 新规") + "&month=2024-09",
@@ -37,7 +38,8 @@ REGIONS = ["北京市", "上海市", "广东省", "浙江省", "杭州市", "成
 def build_db(path: Path, count: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     samples = load()
-    engine = store.connect(str(path))
+    engine = connect(str(path))
+    migrate(engine)
     start = datetime(2023, 1, 1, tzinfo=SHANGHAI)
     now = "2024-12-31T00:00:00+00:00"
     for batch in range(0, count, 2000):
@@ -51,7 +53,7 @@ def build_db(path: Path, count: int, seed: int = 7) -> None:
             published = start + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
             articles.append({"id": i, "canonical_url": url, "url": url, "source": f"sample-{sample.site}",
                              "title": sample.title, "published_at": published.isoformat(timespec="seconds"),
-                             "author": sample.outlet, "text": text, "text_hash": store.sha256(text),
+                             "author": sample.outlet, "text": text, "text_hash": sha256(text),
                              "extraction_version": "bench", "first_seen_at": now, "updated_at": now,
                              "extra": {"sample": True}})
             analyses.append({"article_id": i, "model_version": "bench", "lexicon_version": "bench",
@@ -110,7 +112,7 @@ def main() -> None:
         started = time.perf_counter()
         build_db(db, args.articles)
         print(f"built {db} ({args.articles} articles) in {time.perf_counter() - started:.1f} s")
-    engine = readonly_engine(f"sqlite:///{db}")
+    engine = read_only(f"sqlite:///{db}")
     index_path = index.default_path(f"sqlite:///{db}")
     started = time.perf_counter()
     summary = index.update(engine, index_path)

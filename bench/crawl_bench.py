@@ -46,13 +46,14 @@ def scrapy_bench(seconds: int) -> dict:
 def crawl_child(sources: str, db: str) -> None:
     """In the child process: one crawl through the real runner; prints its timing as JSON."""
     from crawler.runner import crawl
-    from lendwatch import store
     from crawler.config import load_sources
+    from lendwatch import db as database
 
     config = load_sources(sources)
-    db_url = store.resolve_url(db)
+    engine = database.connect(db)
+    database.migrate(engine)
     started = time.perf_counter()
-    _, results = crawl(db_url, config, quiet=True)
+    _, results = crawl(engine, config, quiet=True)
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "counts": {k: v.as_dict() for k, v in results.items()}}))
 

@@ -45,9 +45,11 @@ def _text(rng: random.Random, chars: int = 600) -> str:
 
 def generate(path: Path, n: int, seed: int = 7) -> None:
     """An SQLite database with ``n`` synthetic articles, their analyses and some complaints."""
-    from lendwatch import store
+    from lendwatch import db
 
-    store.connect(f"sqlite:///{path}").dispose()  # the real schema, with its indexes
+    engine = db.connect(f"sqlite:///{path}")
+    db.migrate(engine)  # the real schema, with its indexes
+    engine.dispose()
     rng = random.Random(seed)
     con = sqlite3.connect(path)
     con.execute("PRAGMA synchronous=OFF")
@@ -98,10 +100,10 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
 
 def measure(db: Path, out: Path) -> None:
     """Build one report and print wall time and peak RSS (run in a fresh process)."""
-    from lendwatch import store
+    from lendwatch.db import read_only
     from reports.monthly import build
 
-    engine = store.connect(f"sqlite:///{db}")
+    engine = read_only(f"sqlite:///{db}")
     started = time.perf_counter()
     build(engine, REPORT_MONTH, out, {"md", "html"})
     seconds = time.perf_counter() - started

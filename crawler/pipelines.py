@@ -2,7 +2,7 @@
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from lendwatch import store
+from crawler import store
 
 
 def spider_too_old(crawler, published) -> bool:
@@ -11,20 +11,23 @@ def spider_too_old(crawler, published) -> bool:
 
 
 class StorePipeline:
-    """Stores pages and articles; counts outcomes in the crawl stats (``lendwatch/<outcome>``)."""
+    """Stores pages and articles; counts outcomes in the crawl stats (``lendwatch/<outcome>``).
 
-    def __init__(self, crawler, db_url: str, run_id: int | None):
+    Writes through the run's one engine (``LENDWATCH_ENGINE``); whoever opened it (the CLI) disposes it.
+    """
+
+    def __init__(self, crawler, engine, run_id: int | None):
         self.crawler = crawler
-        self.engine = store.connect(db_url)
+        self.engine = engine
         self.run_id = run_id
         self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        db_url = crawler.settings.get("LENDWATCH_DB")
-        if not db_url:
-            raise NotConfigured("LENDWATCH_DB is not set")
-        return cls(crawler, db_url, crawler.settings.getint("LENDWATCH_RUN_ID") or None)
+        engine = crawler.settings.get("LENDWATCH_ENGINE")
+        if engine is None:
+            raise NotConfigured("LENDWATCH_ENGINE is not set")
+        return cls(crawler, engine, crawler.settings.getint("LENDWATCH_RUN_ID") or None)
 
     def process_item(self, item):
         if item.article is not None and not item.article.text.strip():

@@ -2,6 +2,8 @@
 
 Each source gets its own Scrapy crawler (so its stats are its own); the run's
 per-source counts are written to ``crawl_runs`` as each source finishes.
+Every crawler writes through the one engine the run is given (setting ``LENDWATCH_ENGINE``)
+and skips the pages stored when the run began, read once (``LENDWATCH_KNOWN_URLS``).
 Scrapy's reactor cannot be restarted, so a process runs one crawl.
 """
 
@@ -13,11 +15,11 @@ from datetime import datetime
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy import Engine
 
-from crawler import settings as default_settings, stats as keys
+from crawler import settings as default_settings, stats as keys, store
 from crawler.config import SourcesFile
 from crawler.kinds import spiders
-from lendwatch import store
 
 OUTCOMES = ("new", "updated", "unchanged", "skipped_known")
 
@@ -54,12 +56,11 @@ class SourceCounts:
         return dict(self.__dict__)
 
 
-def build_settings(db_url: str, run_id: int, sources: SourcesFile, overrides: dict | None) -> Settings:
+def build_settings(run_id: int, sources: SourcesFile, overrides: dict | None) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     crawl = sources.crawl
     settings.setdict({
-        "LENDWATCH_DB": db_url,
         "LENDWATCH_RUN_ID": run_id,
         "DOWNLOAD_DELAY": crawl.delay,
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
@@ -105,26 +106,28 @@ class Progress:
             self.stream.write("\n")
 
 
-def crawl(db_url: str, sources: SourcesFile, quiet: bool = False, overrides: dict | None = None,
+def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: dict | None = None,
           since: datetime | None = None) -> tuple[int, dict[str, SourceCounts]]:
-    """Crawl every source of ``sources``; returns the run id and the counts per source.
+    """Crawl every source of ``sources`` into ``engine``'s database (migrated); returns the run id
+    and the counts per source.
 
     ``since`` drops articles published before it and stops paging lists that reach it.
     """
-    engine = store.connect(db_url)
     store.save_sources(engine, [s.model_dump() for s in sources.sources])
     names = [s.name for s in sources.sources]
     run_id = store.start_run(engine, names)
+    shared = {"LENDWATCH_ENGINE": engine, "LENDWATCH_KNOWN_URLS": frozenset(store.known_page_urls(engine))}
     results: dict[str, SourceCounts] = {}
 
     def closed(spider, reason):
         results[spider.name] = SourceCounts.from_stats(spider.crawler.stats.get_stats())
         store.update_run(engine, run_id, {k: v.as_dict() for k, v in results.items()})
 
-    process = CrawlerProcess(build_settings(db_url, run_id, sources, overrides))
+    process = CrawlerProcess(build_settings(run_id, sources, overrides))
     crawlers = []
     for source in sources.sources:
         crawler = process.create_crawler(spiders()[source.kind])
+        crawler.settings.setdict(shared, priority="cmdline")  # after create_crawler's copy: shared, not copied
         crawler.signals.connect(closed, signal=signals.spider_closed)
         crawlers.append(crawler)
         process.crawl(crawler, source=source, since=since)

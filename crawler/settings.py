@@ -55,6 +55,7 @@ EXTENSIONS = {
 }
 
 # lendwatch's own settings (set by the runner)
-LENDWATCH_DB = None
+LENDWATCH_ENGINE = None  # the run's SQLAlchemy engine, shared by every source's crawler
+LENDWATCH_KNOWN_URLS = frozenset()  # canonical URLs of the pages stored when the run began
 LENDWATCH_RUN_ID = None
 LENDWATCH_ALLOW_PRIVATE = False  # [crawl] allow_private: requests to private/loopback addresses

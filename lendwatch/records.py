@@ -1,10 +1,18 @@
 """Plain records passed between the stages and the storage layer."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def sha256(data: bytes | str) -> str:
+    """The hex SHA-256 of ``data`` (text as UTF-8): ``text_hash`` and ``content_hash``."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
 
 
 def now_utc() -> str:

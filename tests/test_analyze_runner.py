@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert
 
 from analysis import runner
-from lendwatch import schema, store
+from lendwatch import db, schema
 from lendwatch.records import now_utc
 
 # Written for these tests (sample data).
@@ -20,7 +20,8 @@ TEXTS = [
 
 
 def _db(tmp_path, n: int):
-    engine = store.connect(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    engine = db.connect(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    db.migrate(engine)
     now = now_utc()
     rows = [{"canonical_url": f"https://example.invalid/{i}", "url": f"https://example.invalid/{i}",
              "source": "test", "title": f"标题{i}", "published_at": f"2024-09-{1 + i % 28:02d}T08:00:00+08:00",

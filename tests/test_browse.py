@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy import text
 
 from browser.browse_fixture import HOSTILE_OUTLET, HOSTILE_TITLE, build
-from lendwatch import store
+from crawler import store
+from lendwatch.db import connect, migrate, read_only
 from lendwatch.records import ArticleRecord
 from reports.browse import index
-from reports.browse.app import BrowseApp, readonly_engine
+from reports.browse.app import BrowseApp
 from reports.browse.search import QueryError, fts_query, highlight, term_pattern
 
 REPORT = ('<html><body><p>SAMPLE report</p><a id="fig" href="/articles?month=2024-09&amp;topic=regulation">12</a>'
@@ -29,7 +30,7 @@ def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browse")
     built = build(folder)
     (folder / "report-2024-09.html").write_text(REPORT, encoding="utf-8")
-    app = BrowseApp(readonly_engine(f"sqlite:///{built['db']}"), built["index"], folder, bind="127.0.0.1:0")
+    app = BrowseApp(read_only(f"sqlite:///{built['db']}"), built["index"], folder, bind="127.0.0.1:0")
     return {**built, "app": app, "folder": folder}
 
 
@@ -207,7 +208,7 @@ def test_one_megabyte_body_renders(site):
 def test_site_is_read_only(site):
     status, headers, _ = get(site["app"], "/articles", method="POST")
     assert status == 405 and headers["Allow"] == "GET, HEAD"
-    engine = readonly_engine(f"sqlite:///{site['db']}")
+    engine = read_only(f"sqlite:///{site['db']}")
     with pytest.raises(Exception, match="readonly"):
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM articles"))
@@ -216,7 +217,8 @@ def test_site_is_read_only(site):
 
 def test_index_updates_incrementally(tmp_path):
     db = tmp_path / "lendwatch.db"
-    engine = store.connect(str(db))
+    engine = connect(str(db))
+    migrate(engine)
     record = ArticleRecord(canonical_url="http://127.0.0.1:9/a", url="http://127.0.0.1:9/a", source="s",
                            text="借款人遭遇暴力催收", extraction_version="t", title="标题一")
     store.save_article(engine, record)

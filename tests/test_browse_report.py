@@ -9,7 +9,8 @@ from test_report import build_fixture_db
 
 from reports import monthly
 from reports.browse import index
-from reports.browse.app import BrowseApp, link_figures, readonly_engine
+from lendwatch.db import read_only
+from reports.browse.app import BrowseApp, link_figures
 
 FIGURE = re.compile(r'<span class="fig" data-browse="([^"]*)"><a class="n"( href="[^"]*")?>([\d,]+)</a></span>')
 
@@ -18,7 +19,7 @@ FIGURE = re.compile(r'<span class="fig" data-browse="([^"]*)"><a class="n"( href
 def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report-browse")
     build_fixture_db(folder / "lendwatch.db").dispose()
-    engine = readonly_engine(f"sqlite:///{folder / 'lendwatch.db'}")
+    engine = read_only(f"sqlite:///{folder / 'lendwatch.db'}")
     monthly.build(engine, "2024-09", folder, {"html"})
     index.update(engine, folder / "lendwatch.browse.sqlite")
     return folder, BrowseApp(engine, folder / "lendwatch.browse.sqlite", folder)

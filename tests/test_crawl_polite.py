@@ -117,8 +117,10 @@ def test_retries_give_up_after_retry_times_with_growing_waits(tmp_path, sample_s
     sources = tmp_path / "giveup.toml"
     sources.write_text(retry_source(sample_site.base_url, "/bulk/retry/503x9/"), encoding="utf-8")
     db = tmp_path / "giveup.db"
-    script = ("import sys; from crawler.runner import crawl; from crawler.config import load_sources\n"
-              "_, results = crawl(sys.argv[1], load_sources(sys.argv[2]), quiet=True,\n"
+    script = ("import sys; from crawler.runner import crawl; from lendwatch import db\n"
+              "from crawler.config import load_sources\n"
+              "engine = db.connect(sys.argv[1]); db.migrate(engine)\n"
+              "_, results = crawl(engine, load_sources(sys.argv[2]), quiet=True,\n"
               "                   overrides={'RETRY_BACKOFF_BASE': 0.2})\n"
               "print(results['retry'].errors, results['retry'].retried)")
     result = subprocess.run([sys.executable, "-c", script, f"sqlite:///{db}", str(sources)], cwd=ROOT,

@@ -26,7 +26,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from lendwatch import schema, store
+from analysis.runner import record_models
+from lendwatch import db, schema
+from lendwatch.records import sha256
 from reports import charts, monthly
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
@@ -36,7 +38,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def build_fixture_db(path: Path):
     """An SQLite database holding the fixture articles and their analyses."""
-    engine = store.connect(f"sqlite:///{path}")
+    engine = db.connect(f"sqlite:///{path}")
+    db.migrate(engine)
     items = json.loads((FIXTURES / "articles.json").read_text(encoding="utf-8"))["articles"]
     with engine.begin() as conn:
         for item in items:
@@ -45,7 +48,7 @@ def build_fixture_db(path: Path):
             conn.execute(insert(schema.articles).values(
                 id=item["id"], canonical_url=item["url"], url=item["url"], source=item["source"],
                 title=item["title"], published_at=item["published_at"], author=item.get("author"),
-                text=text, text_hash=store.sha256(text), extraction_version="test-1",
+                text=text, text_hash=sha256(text), extraction_version="test-1",
                 first_seen_at="2024-10-02T00:00:00+00:00", updated_at="2024-10-02T00:00:00+00:00",
                 extra=extra))
             if "complaint" in item:
@@ -54,15 +57,15 @@ def build_fixture_db(path: Path):
             if tags:
                 conn.execute(insert(schema.analyses).values(
                     article_id=item["id"], model_version=tags.get("model", "tagger-0.3"),
-                    lexicon_version="lexicon-2024.09", text_hash=store.sha256(text),
+                    lexicon_version="lexicon-2024.09", text_hash=sha256(text),
                     relevant=tags["relevant"], topics=tags["topics"], sentiment=tags["sentiment"],
                     p_negative=tags["p_negative"], entities=item.get("entities", {"lenders": []}),
                     evidence=tags.get("evidence", {}), story_id=tags["story_id"],
                     analyzed_at="2024-10-02T01:00:00+00:00"))
-    store.record_models(engine, [{"name": "sentiment", "version": "test-sent-1",
-                                  "metrics": {"validation macro-F1": 0.9}, "measured_on": "测试集"},
-                                 {"name": "topics", "version": "test-lex-1",
-                                  "metrics": {"holdout micro-F1": 0.86}, "measured_on": "留出集"}])
+    record_models(engine, [{"name": "sentiment", "version": "test-sent-1",
+                            "metrics": {"validation macro-F1": 0.9}, "measured_on": "测试集"},
+                           {"name": "topics", "version": "test-lex-1",
+                            "metrics": {"holdout micro-F1": 0.86}, "measured_on": "留出集"}])
     return engine
 
 

@@ -17,7 +17,8 @@ from test_browse import HOSTILE_MARKERS, page
 from browser.browse_fixture import HOSTILE_OUTLET, HOSTILE_TITLE, build
 from reports import monthly
 from reports.browse import static
-from reports.browse.app import BrowseApp, readonly_engine
+from lendwatch.db import read_only
+from reports.browse.app import BrowseApp
 from tests.conftest import run_cli
 
 LINK = re.compile(r'(?:href|src)="([^"]*)"')
@@ -28,7 +29,7 @@ TOTAL = re.compile(r'<strong id="total">(\d+)</strong>')
 def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
     built = build(folder)
-    engine = readonly_engine(f"sqlite:///{built['db']}")
+    engine = read_only(f"sqlite:///{built['db']}")
     monthly.build(engine, "2024-09", folder, {"html"})
     summary = static.build(engine, built["index"], folder / "out", folder)
     return {**built, "engine": engine, "folder": folder, "out": folder / "out", "summary": summary}

@@ -1,12 +1,16 @@
 """Storage: schema migrations, transactional writes, upserts by canonical URL."""
 
+import subprocess
+import sys
 import zlib
 
 import pytest
 from sqlalchemy import create_engine, insert, inspect, select
 
-from lendwatch import migrations, schema, store
+from crawler import store
+from lendwatch import db, migrations, schema
 from lendwatch.records import ArticleRecord, PageRecord
+from tests.conftest import ROOT, run_cli
 
 
 def page(url="http://x.test/a/1.html", body=b"<html>1</html>"):
@@ -29,26 +33,68 @@ def test_version_1_database_is_upgraded_without_loss(tmp_path):
             canonical_url="http://x.test/old", url="http://x.test/old", source="s", text="旧文章",
             text_hash="h", extraction_version="0", first_seen_at="t", updated_at="t"))
     old.dispose()
-    engine = store.connect(url)
+    engine = db.connect(url)
+    db.migrate(engine)
     assert migrations.current_version(engine) == schema.SCHEMA_VERSION
     assert "extra" in {c["name"] for c in inspect(engine).get_columns("articles")}
     assert "evidence" in {c["name"] for c in inspect(engine).get_columns("analyses")}
     with engine.connect() as conn:
         assert conn.execute(select(schema.articles.c.text)).scalars().all() == ["旧文章"]
-    assert store.connect(url) is not None  # opening again is a no-op
+    assert db.migrate(db.connect(url)) == schema.SCHEMA_VERSION  # migrating again is a no-op
+
+
+def test_connect_leaves_the_schema_to_migrate(tmp_path):
+    engine = db.connect(str(tmp_path / "n.db"))
+    assert migrations.current_version(engine) == 0
+    assert db.migrate(engine) == schema.SCHEMA_VERSION
+
+
+def test_a_read_only_command_upgrades_an_older_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url)
+    migrations.upgrade(old, to=1)
+    old.dispose()
+    result = run_cli("export", "--db", tmp_path / "old.db")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert migrations.current_version(create_engine(url)) == schema.SCHEMA_VERSION
+
+
+COUNT_OPENS = """
+import sys
+import sqlalchemy
+from lendwatch import migrations
+opened = []
+create, upgrade = sqlalchemy.create_engine, migrations.upgrade
+sqlalchemy.create_engine = lambda *a, **k: opened.append("engine") or create(*a, **k)
+migrations.upgrade = lambda *a, **k: opened.append("migration") or upgrade(*a, **k)
+from lendwatch.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    print(sorted(opened))
+"""
+
+
+def test_a_crawl_opens_and_migrates_the_database_once(tmp_path, sample_sources):
+    result = subprocess.run([sys.executable, "-c", COUNT_OPENS, "crawl", "--quiet", "--sources", str(sample_sources),
+                             "--only", "sample-gov", "--only", "sample-pbc", "--db", str(tmp_path / "once.db")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines()[-1] == "['engine', 'migration']", result.stderr
 
 
 def test_newer_database_is_refused(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.db'}"
-    engine = store.connect(url)
+    engine = db.connect(url)
+    db.migrate(engine)
     with engine.begin() as conn:
         conn.execute(schema.schema_version.update().values(version=schema.SCHEMA_VERSION + 1))
     with pytest.raises(migrations.SchemaError, match="newer"):
-        store.connect(url)
+        db.migrate(db.connect(url))
 
 
 def test_save_page_upserts_and_compresses(tmp_path):
-    engine = store.connect(str(tmp_path / "s.db"))
+    engine = db.connect(str(tmp_path / "s.db"))
+    db.migrate(engine)
     assert store.save_page(engine, page(), article()) == "new"
     assert store.save_page(engine, page(), article()) == "unchanged"
     assert store.save_page(engine, page(), article(text="改过的正文")) == "updated"
@@ -60,7 +106,8 @@ def test_save_page_upserts_and_compresses(tmp_path):
 
 
 def test_a_failed_write_leaves_neither_page_nor_article(tmp_path):
-    engine = store.connect(str(tmp_path / "s.db"))
+    engine = db.connect(str(tmp_path / "s.db"))
+    db.migrate(engine)
     broken = article()
     broken.text = None  # NOT NULL: the article insert fails inside the transaction
     with pytest.raises(Exception):
@@ -71,16 +118,17 @@ def test_a_failed_write_leaves_neither_page_nor_article(tmp_path):
 
 def test_db_url_resolution(monkeypatch, tmp_path):
     monkeypatch.delenv("LENDWATCH_DB", raising=False)
-    assert store.resolve_url(None) == "sqlite:///lendwatch.db"
+    assert db.resolve_url(None) == "sqlite:///lendwatch.db"
     monkeypatch.setenv("LENDWATCH_DB", str(tmp_path / "env.db"))
-    assert store.resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
-    assert store.resolve_url("postgresql://u@h/db") == "postgresql://u@h/db"
-    with pytest.raises(store.StoreError):
-        store.connect("nosuchdialect://x")
+    assert db.resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    assert db.resolve_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    with pytest.raises(db.StoreError):
+        db.connect("nosuchdialect://x")
 
 
 def test_complaint_fields_are_stored_beside_the_article(tmp_path):
-    engine = store.connect(str(tmp_path / "c.db"))
+    engine = db.connect(str(tmp_path / "c.db"))
+    db.migrate(engine)
     record = article(url="http://x.test/complaint/1")
     record.extra = {"complaint": {"platform": "tousu", "complaint_id": "17300001", "company": "示例借款App",
                                   "issue": "暴力催收", "appeal": "停止骚扰", "amount": 3000.0,

@@ -5,8 +5,7 @@ import sys
 
 import click
 
-from lendwatch import store
-from lendwatch.commands.options import db_option
+from lendwatch.commands.options import db_option, open_db
 
 
 @click.command()
@@ -26,7 +25,7 @@ def analyze(ctx, jobs, db):
     """
     from analysis.runner import analyze as run_analyze
 
-    summary = run_analyze(store.connect(db), jobs=jobs)
+    summary = run_analyze(open_db(db), jobs=jobs)
     click.echo(f"analysed {summary.analyzed}, already up to date {summary.up_to_date}, "
                f"failed {len(summary.failed)}, stories {summary.stories}")
     for article_id, error in summary.failed.items():

@@ -4,21 +4,16 @@ from pathlib import Path
 
 import click
 
-from lendwatch import store
-from lendwatch.commands.options import db_option
+from lendwatch import db as database
+from lendwatch.commands.options import db_option, read_only_db
 
 
 def _open(db, index_path, reports_dir, update: bool):
     """The read-only engine, the search index (brought up to date unless ``update`` is false) and the reports folder."""
     from reports.browse import index
-    from reports.browse.app import readonly_engine
 
-    url = store.resolve_url(db)
-    try:
-        engine = readonly_engine(url)
-    except (ValueError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    index_path = index_path or index.default_path(url)
+    engine = read_only_db(db)
+    index_path = index_path or index.default_path(database.resolve_url(db))
     if update or not index_path.exists():
         summary = index.update(engine, index_path)
         click.echo(f"search index {index_path}: {summary.added} added, {summary.updated} updated, "

@@ -4,9 +4,8 @@ from pathlib import Path
 
 import click
 
-from lendwatch import store
-from lendwatch.commands.options import db_option
 from crawler.config import load_sources
+from lendwatch.commands.options import db_option, open_db
 
 
 @click.command()
@@ -32,8 +31,8 @@ def crawl(ctx, sources_file, only, since, quiet, db):
     from crawler.runner import crawl as run_crawl, format_summary
 
     config = load_sources(sources_file, list(only))
-    store.connect(db)  # a bad database fails here, before any request
-    _, results = run_crawl(store.resolve_url(db), config, quiet=quiet, since=since)
+    engine = open_db(db)  # a bad database fails here, before any request
+    _, results = run_crawl(engine, config, quiet=quiet, since=since)
     click.echo(format_summary(results))
     if any(c.errors for c in results.values()):
         ctx.exit(1)
@@ -50,10 +49,11 @@ def reextract(ctx, source, db):
     Example:
       lendwatch reextract --source chinanews
     """
+    from crawler import store
     from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
     from lendwatch.records import ArticleRecord
 
-    engine = store.connect(db)
+    engine = open_db(db)
     outcomes: dict[str, int] = {}
     for page in store.iter_pages(engine, source):
         try:

@@ -6,28 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from lendwatch import schema, store
-from lendwatch.commands.options import MONTH_HELP, db_option, validate_month
-
-ARTICLE_KEYS = ("url", "source", "title", "published_at", "author", "text")
-ANALYSIS_KEYS = ("relevant", "topics", "sentiment", "p_negative", "story_id")
-
-
-def export_rows(engine, month: str | None, relevant_only: bool):
-    """One dict per article, analysis keys None until analysed, oldest first."""
-    a, n = schema.articles, schema.analyses
-    query = (select(*[a.c[k] for k in ARTICLE_KEYS], *[n.c[k] for k in ANALYSIS_KEYS])
-             .select_from(a.outerjoin(n, n.c.article_id == a.c.id))
-             .order_by(a.c.published_at, a.c.id))
-    if month:
-        query = query.where(a.c.published_at.like(f"{month}%"))
-    if relevant_only:
-        query = query.where(n.c.relevant.is_(True))
-    with engine.connect() as conn:
-        for row in conn.execute(query):
-            yield dict(row._mapping)
+from lendwatch.commands.options import MONTH_HELP, db_option, open_db, validate_month
 
 
 @click.command()
@@ -44,7 +24,9 @@ def export(fmt, month, relevant_only, out_file, db):
     Example:
       lendwatch export --format csv --month 2024-09 --relevant-only --out sept.csv
     """
-    engine = store.connect(db)
+    from reports.export import ANALYSIS_KEYS, ARTICLE_KEYS, export_rows
+
+    engine = open_db(db, read_only=True)
     stream = out_file.open("w", encoding="utf-8", newline="") if out_file else sys.stdout
     try:
         if fmt == "csv":

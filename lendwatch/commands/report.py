@@ -4,8 +4,7 @@ from pathlib import Path
 
 import click
 
-from lendwatch import store
-from lendwatch.commands.options import MONTH_HELP, db_option, validate_month
+from lendwatch.commands.options import MONTH_HELP, db_option, open_db, validate_month
 
 FORMATS = ("md", "html", "pdf")
 
@@ -48,7 +47,7 @@ def report(month, first, last, out_dir, formats, db):
     from reports.pdf import PdfError
     from reports.series import build_range
 
-    engine = store.connect(db)
+    engine = open_db(db, read_only=True)
     try:
         paths = build(engine, month, out_dir, formats) if month else build_range(engine, first, last, out_dir, formats)
     except PdfError as exc:

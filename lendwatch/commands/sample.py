@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from lendwatch import store
-from lendwatch.commands.options import MONTH_HELP, db_option, validate_month
 from crawler.config import load_sources
+from lendwatch.commands.options import MONTH_HELP, db_option, open_db, validate_month
 from lendwatch.records import SHANGHAI
 
 DEMO_MONTH = "2024-09"
@@ -86,9 +85,9 @@ def _pipeline(db_url: str, sources_file: Path | None, month: str, out_dir: Path,
     from crawler.runner import crawl as run_crawl, format_summary
     from reports.monthly import build
 
+    engine = open_db(db_url)
     config = load_sources(sources_file)
-    engine = store.connect(db_url)
-    _, results = run_crawl(store.resolve_url(db_url), config, quiet=quiet)
+    _, results = run_crawl(engine, config, quiet=quiet)
     click.echo(format_summary(results))
     summary = analyze(engine, jobs=1)
     click.echo(f"analysed {summary.analyzed} articles ({len(summary.failed)} failed), "
@@ -162,7 +161,6 @@ def run(ctx, month, sources_file, out_dir, quiet, db):
       30 6 * * * cd /srv/lendwatch && lendwatch run --quiet --db data/lendwatch.db
     """
     month = month or datetime.now(SHANGHAI).strftime("%Y-%m")
-    store.connect(db)
     results, paths = _pipeline(db, sources_file, month, out_dir, quiet)
     for path in paths:
         click.echo(f"report: {path}")

@@ -15,8 +15,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
-from sqlalchemy import Engine, create_engine, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, select
 
 from lendwatch import schema
 from reports.browse import columns, queries
@@ -38,21 +37,6 @@ FILTER_LABELS = {"q": "搜索", "month": "月份", "date_from": "从", "date_to"
                  "outlet": "发布方", "sentiment": "情感", "story": "报道事件", "topic": "话题",
                  **dict(ENTITY_LABELS.values())}
 _MONTH = re.compile(r"\d{4}-\d{2}")
-
-
-def readonly_engine(db_url: str) -> Engine:
-    """An engine that cannot write: SQLite opened with ``mode=ro``, others in read-only transactions."""
-    url = make_url(db_url)
-    if url.get_backend_name() == "sqlite":
-        if url.database in (None, "", ":memory:"):
-            raise ValueError("the browsing site needs a database file, not an in-memory database")
-        path = Path(url.database).resolve()
-        if not path.exists():
-            raise FileNotFoundError(f"no database at {path}")
-        return create_engine(f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true")
-    if url.get_backend_name() == "postgresql":
-        return create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
-    return create_engine(url)
 
 
 def http_url(url: str | None) -> str | None:

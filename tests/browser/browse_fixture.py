@@ -6,7 +6,9 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from analysis.runner import analyze
-from lendwatch import schema, store
+from crawler import store
+from lendwatch import schema
+from lendwatch.db import connect, migrate
 from lendwatch.records import ArticleRecord, PageRecord
 from lendwatch.sandbox.articles import load
 from reports.browse import index
@@ -25,7 +27,8 @@ def article_url(base: str, number: int) -> str:
 def build(folder: Path, original_base: str = "http://127.0.0.1:9") -> dict:
     """Write ``folder/lendwatch.db`` and its index; return paths and the ids of notable articles."""
     db = folder / "lendwatch.db"
-    engine = store.connect(str(db))
+    engine = connect(str(db))
+    migrate(engine)
     for sample in load():
         url = article_url(original_base, sample.number)
         html = (f"<html><body><p>SAMPLE DATA</p><h1>{sample.title}</h1>"

@@ -37,15 +37,16 @@ def _serve(server):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
+    from lendwatch.db import read_only
     from reports import monthly
-    from reports.browse.app import BrowseApp, readonly_engine
+    from reports.browse.app import BrowseApp
     from reports.browse.server import make
 
     original = ThreadingHTTPServer(("127.0.0.1", 0), _Original)
     original_base = _serve(original)
     folder = tmp_path_factory.mktemp("browser")
     built = build(folder, original_base)
-    engine = readonly_engine(f"sqlite:///{built['db']}")
+    engine = read_only(f"sqlite:///{built['db']}")
     monthly.build(engine, "2024-09", folder, {"html"})  # the real report of the sample data
     app = BrowseApp(engine, built["index"], folder, bind="127.0.0.1")
     server = make(app, "127.0.0.1", 0, quiet=True)
@@ -89,9 +90,9 @@ def shot(page, name: str) -> None:
 @pytest.fixture(scope="session")
 def static_site(site):
     """The static export of the same database and report, opened from ``file://``."""
+    from lendwatch.db import read_only
     from reports.browse import static
-    from reports.browse.app import readonly_engine
 
     out = site["db"].parent / "static"
-    static.build(readonly_engine(f"sqlite:///{site['db']}"), site["index"], out, site["db"].parent)
+    static.build(read_only(f"sqlite:///{site['db']}"), site["index"], out, site["db"].parent)
     return {**site, "out": out, "home": out.resolve().as_uri() + "/index.html"}

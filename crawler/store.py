@@ -1,72 +1,15 @@
-"""The storage layer every stage shares: open the database, read and write records.
+"""The crawler's storage: sources, runs, pages and their articles.
 
 Every write that belongs together happens in one transaction, so a crash never
-leaves a page without its article or half an analysis.
+leaves a page without its article. The engine comes from :mod:`lendwatch.db`.
 """
 
-import hashlib
-import os
 import zlib
-from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy import Engine, delete, func, insert, select, update
 
-from lendwatch import migrations, schema
-from lendwatch.records import ArticleRecord, PageRecord, now_utc, to_local_iso
-
-DEFAULT_DB = "sqlite:///lendwatch.db"
-
-
-class StoreError(Exception):
-    """The database URL or file cannot be used."""
-
-
-def resolve_url(value: str | None) -> str:
-    """The database URL from an option, else ``LENDWATCH_DB``, else ./lendwatch.db.
-
-    A plain path (no ``://``) is taken as an SQLite file.
-    """
-    value = value or os.environ.get("LENDWATCH_DB") or DEFAULT_DB
-    if "://" not in value:
-        value = f"sqlite:///{Path(value).expanduser()}"
-    return value
-
-
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-
-
-def connect(value: str | None = None) -> Engine:
-    """Open (creating or upgrading as needed) the database named by ``value``."""
-    url_text = resolve_url(value)
-    try:
-        url = make_url(url_text)
-    except ArgumentError as exc:
-        raise StoreError(f"bad database URL {url_text!r}: {exc}") from exc
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        engine = create_engine(url)
-    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise StoreError(f"cannot use database URL {url_text!r}: {exc}") from exc
-    if url.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    migrations.upgrade(engine)
-    return engine
-
-
-def sha256(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
-
+from lendwatch import schema
+from lendwatch.records import ArticleRecord, PageRecord, now_utc, sha256, to_local_iso
 
 # --- sources and runs -------------------------------------------------------
 
@@ -100,25 +43,7 @@ def update_run(engine: Engine, run_id: int, counts: dict, status: str | None = N
         conn.execute(update(schema.crawl_runs).where(schema.crawl_runs.c.id == run_id).values(**values))
 
 
-def get_run(engine: Engine, run_id: int) -> dict | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(schema.crawl_runs).where(schema.crawl_runs.c.id == run_id)).first()
-        return dict(row._mapping) if row else None
-
-
-def last_run(engine: Engine) -> dict | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(schema.crawl_runs).order_by(schema.crawl_runs.c.id.desc())).first()
-        return dict(row._mapping) if row else None
-
-
 # --- pages and articles -----------------------------------------------------
-
-def known_article_urls(engine: Engine) -> set[str]:
-    """Canonical URLs of every stored article."""
-    with engine.connect() as conn:
-        return set(conn.execute(select(schema.articles.c.canonical_url)).scalars())
-
 
 def known_page_urls(engine: Engine) -> set[str]:
     """Canonical URLs of every stored page (articles and pages that yielded none)."""
@@ -221,18 +146,7 @@ def iter_pages(engine: Engine, source: str | None = None):
             yield record
 
 
-def record_models(engine: Engine, models: list[dict]) -> None:
-    """Store each model's version and measured figures (``name``, ``version``, ``metrics``,
-    ``measured_on``), so reports can state them from the database."""
-    t = schema.models
-    with engine.begin() as conn:
-        for model in models:
-            conn.execute(delete(t).where(t.c.name == model["name"]))
-            conn.execute(insert(t).values(name=model["name"], version=model["version"],
-                                          metrics=model.get("metrics") or {},
-                                          measured_on=model.get("measured_on"), recorded_at=now_utc()))
-
-
 def count(engine: Engine, table) -> int:
+    """Rows in ``table``."""
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar()
