@@ -4,6 +4,7 @@ addresses unless the sources file allows them."""
 import asyncio
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -150,7 +151,13 @@ def test_middleware_refuses_private_targets_such_as_a_redirect_would_request(url
     crawler.spider = Spider("t")
     middleware = SafeTargetMiddleware.from_crawler(crawler)
     with pytest.raises(IgnoreRequest):
-        asyncio.run(middleware.process_request(Request(url, meta={"redirect_urls": ["https://example.com/"]})))
+        run(middleware.process_request(Request(url, meta={"redirect_urls": ["https://example.com/"]})))
     assert crawler.stats.get_value("lendwatch/dropped/private-address") == 1
     allowed = SafeTargetMiddleware.from_crawler(get_crawler(Spider, {"LENDWATCH_ALLOW_PRIVATE": True}))
-    assert asyncio.run(allowed.process_request(Request(url))) is None
+    assert run(allowed.process_request(Request(url))) is None
+
+
+def run(coroutine):
+    """Run ``coroutine`` on its own loop in a thread (another test may leave a loop running here)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
