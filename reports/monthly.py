@@ -15,14 +15,14 @@ import base64
 import calendar
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy import Engine
 
 from lendwatch.records import SHANGHAI
+from lendwatch.vocabulary import month_label, parse_month, sentiment_label, shift_month, topic_label
 from reports import cases, charts, complaints, data, methods, metrics, policy, tables, terms, text, trends
-from reports.labels import SENTIMENTS, topic_label
+from reports.filters import query
 
 FORMATS = {"md", "html", "pdf"}
 GENERATED_PREFIX = "生成时间："
@@ -46,7 +46,7 @@ def build(engine: Engine, month: str, out_dir: Path, formats=frozenset({"md", "h
 
     Raises ValueError for a malformed month or an unknown format.
     """
-    data.parse_month(month)
+    parse_month(month)
     formats = set(formats)
     if not formats or formats - FORMATS:
         raise ValueError(f"formats must be a non-empty subset of {sorted(FORMATS)}, got {sorted(formats)}")
@@ -80,12 +80,12 @@ def now_line() -> str:
 
 def gather(engine: Engine, month: str) -> dict:
     """Every figure and table of the report for ``month``, with the articles behind each."""
-    year, mon = data.parse_month(month)
-    shift = lambda delta: data.shift_month(month, delta)  # noqa: E731
+    year, mon = parse_month(month)
+    shift = lambda delta: shift_month(month, delta)  # noqa: E731
     rows = data.month_articles(engine, month)
     ctx = {
         "month": month, "year": year, "mon": mon, "prev_month": shift(-1),
-        "prev_label": text.cn_month(shift(-1)), "month_label": text.cn_month(month),
+        "prev_label": month_label(shift(-1)), "month_label": month_label(month),
         "title": f"网贷催收舆情月报 · {year}年{mon}月",
         "generated_line": GENERATED_PREFIX + now_line(),
         "snapshot": data.snapshot(engine), "files_dir": f"report-{month}-files", "empty": not rows,
@@ -97,13 +97,13 @@ def gather(engine: Engine, month: str) -> dict:
     ctx.update(metrics.summarise(rows, prev, month), rows=rows)
     rel = ctx["relevant_rows"]
     counts = data.monthly_counts(engine, shift(-12), month)
-    ctx["yoy"] = dict(counts[shift(-12)], label=text.cn_month(shift(-12))) if counts[shift(-12)]["total"] else None
+    ctx["yoy"] = dict(counts[shift(-12)], label=month_label(shift(-12))) if counts[shift(-12)]["total"] else None
     trailing = [shift(-3), shift(-2), shift(-1)]
     leads = data.relevant_leads(engine, month, terms.TERM_CHARS)
     for m in trailing:
         leads += data.relevant_leads(engine, m, terms.TERM_CHARS, -(-counts[m]["relevant"] // terms.BASE_CAP))
     ctx["rising_terms"] = terms.rising(leads, month, trailing)
-    ctx["rising_terms"]["label"] = f"{text.cn_month(trailing[0])}至{text.cn_month(trailing[-1])}"
+    ctx["rising_terms"]["label"] = f"{month_label(trailing[0])}至{month_label(trailing[-1])}"
     ctx["timeline"] = policy.timeline(rows)
     ctx["enforcement"] = policy.enforcement_cases(rows)
     horizon = shift(3)
@@ -126,7 +126,7 @@ def gather(engine: Engine, month: str) -> dict:
         "spikes": trends.day_spikes(ctx["daily"], [d["relevant"] for d in prev_days[-7:]] if prev else []),
     }
     metrics.peak_stories(rel, ctx["trends"]["spikes"], ctx["stories"])
-    ctx["trend_labels"] = [text.cn_month(m) for m in (shift(-2), shift(-1), month)]
+    ctx["trend_labels"] = [month_label(m) for m in (shift(-2), shift(-1), month)]
     ctx["catalogue"] = data.source_catalogue(engine)
     ctx["per_source_by"] = {s["source"]: s for s in ctx["per_source"]}
     ctx["quality"] = methods.model_quality(engine)
@@ -178,11 +178,6 @@ def _refs(ctx: dict, rows: list[dict], rel: list[dict]) -> Refs:
     return refs
 
 
-def browse_query(**params) -> str:
-    """The browsing site's list parameters (``/articles?…``) for a figure; empty values left out."""
-    return urlencode([(key.rstrip("_"), "1" if value is True else value) for key, value in params.items() if value])
-
-
 def _browse_filters(ctx: dict) -> None:
     """Give each figure the browse filter that lists exactly the articles it counts, as ``browse``.
 
@@ -191,37 +186,37 @@ def _browse_filters(ctx: dict) -> None:
     """
     month, ov = ctx["month"], ctx["overview"]
     rel = dict(month=month, relevant=True)
-    ov["browse_total"] = browse_query(month=month)
-    ov["browse_relevant"] = browse_query(**rel)
-    ov["browse_prev_total"] = browse_query(month=ctx["prev_month"])
-    ov["browse_prev_relevant"] = browse_query(month=ctx["prev_month"], relevant=True)
+    ov["browse_total"] = query(month=month)
+    ov["browse_relevant"] = query(**rel)
+    ov["browse_prev_total"] = query(month=ctx["prev_month"])
+    ov["browse_prev_relevant"] = query(month=ctx["prev_month"], relevant=True)
     if ctx["yoy"]:
-        ctx["yoy"]["browse_total"] = browse_query(month=ctx["yoy"]["month"])
-        ctx["yoy"]["browse_relevant"] = browse_query(month=ctx["yoy"]["month"], relevant=True)
+        ctx["yoy"]["browse_total"] = query(month=ctx["yoy"]["month"])
+        ctx["yoy"]["browse_relevant"] = query(month=ctx["yoy"]["month"], relevant=True)
     for day in ctx["peaks"] + ctx["trends"]["spikes"]:
-        day["browse"] = browse_query(from_=day["date"], to=day["date"], relevant=True)
+        day["browse"] = query(from_=day["date"], to=day["date"], relevant=True)
     for t in ctx["topics"]:
-        t["browse"] = browse_query(**rel, topic=t["code"])
+        t["browse"] = query(**rel, topic=t["code"])
     for s in ctx["sentiment"]:
-        s["browse"] = browse_query(**rel, sentiment=s["code"])
+        s["browse"] = query(**rel, sentiment=s["code"])
     for w in ctx["weeks"]:
-        w["browse_all"] = browse_query(from_=w["first"], to=w["last"], relevant=True)
-        w["browse"] = browse_query(from_=w["first"], to=w["last"], relevant=True, sentiment="negative")
+        w["browse_all"] = query(from_=w["first"], to=w["last"], relevant=True)
+        w["browse"] = query(from_=w["first"], to=w["last"], relevant=True, sentiment="negative")
     for t in ctx["negative_by_topic"]:
-        t["browse_all"] = browse_query(**rel, topic=t["code"])
-        t["browse"] = browse_query(**rel, topic=t["code"], sentiment="negative")
+        t["browse_all"] = query(**rel, topic=t["code"])
+        t["browse"] = query(**rel, topic=t["code"], sentiment="negative")
     for x in ctx["lenders"]:
-        x["browse"] = browse_query(**rel, lender=x["name"])
-        x["browse_negative"] = browse_query(**rel, lender=x["name"], sentiment="negative")
+        x["browse"] = query(**rel, lender=x["name"])
+        x["browse_negative"] = query(**rel, lender=x["name"], sentiment="negative")
     for o in ctx["outlets"]:
-        o["browse"] = browse_query(**rel, outlet=o["outlet"])
+        o["browse"] = query(**rel, outlet=o["outlet"])
     for c in ctx["cases"]:
-        c["browse"] = browse_query(**rel, story=str(c["story_id"]))
+        c["browse"] = query(**rel, story=str(c["story_id"]))
     for s in ctx["per_source"]:
-        s["browse_total"] = browse_query(month=month, source=s["source"])
-        s["browse_relevant"] = browse_query(**rel, source=s["source"])
+        s["browse_total"] = query(month=month, source=s["source"])
+        s["browse_relevant"] = query(**rel, source=s["source"])
     for s in ctx["catalogue"]:
-        s["browse"] = browse_query(source=s["source"])
+        s["browse"] = query(source=s["source"])
 
 
 # --- files ------------------------------------------------------------------
@@ -232,8 +227,8 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(pct=text.pct, pp=text.pp, signed=text.signed, cn_date=text.cn_date, md=text.md_text, md_prose=text.md_prose,
-                       md_url=text.md_url, web_url=text.web_url, short=text.short, cn_month=text.cn_month, topic_label=topic_label,
-                       sentiment_label=lambda c: SENTIMENTS.get(c, c),
+                       md_url=text.md_url, web_url=text.web_url, short=text.short, topic_label=topic_label,
+                       sentiment_label=sentiment_label,
                        id_list=lambda ids: "、".join(f"#{i}" for i in ids),
                        topic_labels=lambda codes: "、".join(topic_label(c) for c in codes) or "—")
     return env
