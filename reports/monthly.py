@@ -20,9 +20,8 @@ from sqlalchemy import Engine
 
 from lendwatch.records import SHANGHAI
 from lendwatch.vocabulary import month_label, parse_month, sentiment_label, shift_month, topic_label
-from reports import charts, data, metrics, tables, text
+from reports import data, metrics, sections, text
 from reports.figures import link
-from reports.sections import SECTIONS
 
 FORMATS = {"md", "html", "pdf"}
 GENERATED_PREFIX = "生成时间："
@@ -83,7 +82,7 @@ def gather(engine: Engine, month: str) -> dict:
         return ctx
     prev = data.month_articles(engine, shift(-1), detail=False)
     ctx.update(metrics.summarise(rows, prev, month), rows=rows, prev_rows=prev)
-    figures = [figure for section in SECTIONS for figure in section.gather(engine, ctx)]
+    figures = [figure for section in sections.SECTIONS for figure in section.gather(engine, ctx)]
     ctx["lead"] = text.lead_sentences(ctx)
     ctx["listed"] = _listed(rows, ctx["relevant_rows"])
     ctx["listed_ids"] = {r["id"] for r in ctx["listed"]}
@@ -116,13 +115,7 @@ def environment() -> Environment:
 
 def _charts(ctx: dict) -> dict:
     """Chart name → PNG bytes (and base64 copies in ``ctx["chart_data"]`` for the HTML)."""
-    label = ctx["month_label"]
-    out = {"daily-volume": charts.daily_volume(ctx["daily"], ctx["peaks"], f"{label} 每日声量")}
-    if any(t["count"] for t in ctx["topics"]):
-        out["topics"] = charts.topic_shares(ctx["topics"], f"{label} 热点话题占比",
-                                            previous_label=ctx["prev_label"] if ctx["overview"]["prev_relevant"] else None)
-    if ctx["overview"]["relevant"]:
-        out["sentiment-weeks"] = charts.weekly_negative(ctx["weeks"], f"{label} 各周负面报道占比")
+    out = sections.charts(ctx)
     ctx["chart_data"] = {name: base64.b64encode(png).decode("ascii") for name, png in out.items()}
     return out
 
@@ -131,7 +124,7 @@ def _write_files(files_dir: Path, ctx: dict) -> list[Path]:
     files_dir.mkdir(parents=True, exist_ok=True)
     for old in list(files_dir.glob("*.png")) + list(files_dir.glob("*.csv")):
         old.unlink()  # a rebuild leaves no stale chart or table behind
-    outputs = {f"{name}.png": png for name, png in ctx["charts"].items()} | tables.tables(ctx)
+    outputs = {f"{name}.png": png for name, png in ctx["charts"].items()} | sections.tables(ctx)
     written = []
     for name, content in sorted(outputs.items()):
         path = files_dir / name

@@ -4,6 +4,7 @@ from lendwatch.vocabulary import shift_month
 from reports import complaints, data
 from reports.figures import Figure
 from reports.filters import query
+from reports.tables import ids
 
 GROUPS = (("platforms", "平台"), ("companies", "被投诉方"), ("issues", "问题"), ("statuses", "状态"))
 
@@ -23,3 +24,12 @@ def gather(engine, ctx: dict) -> list[Figure]:
         figures.append(Figure(cx, "本月投诉记录", cx["ids"]))
         figures += [Figure(g, f"投诉{label}：{g['name']}", g["ids"]) for key, label in GROUPS for g in cx[key]]
     return figures
+
+
+def tables(ctx: dict) -> dict[str, list[list]]:
+    return {
+        "lenders.csv": [["lender", "articles", "stories", "negative", "article_ids"]]
+        + [[x["name"], x["count"], x["stories"], x["negative"], ids(x["ids"])] for x in ctx["lenders"]],
+        "complaints.csv": [["group", "name", "complaints", "article_ids"]]
+        + [[group, g["name"], g["count"], ids(g["ids"])] for group, _label in GROUPS for g in ctx["complaints"][group]],
+    }

@@ -3,6 +3,7 @@
 from reports import data, methods
 from reports.figures import Figure
 from reports.filters import query
+from reports.tables import ids
 
 
 def gather(engine, ctx: dict) -> list[Figure]:
@@ -14,3 +15,19 @@ def gather(engine, ctx: dict) -> list[Figure]:
                                  "browse_relevant": query(month=month, relevant=True, source=s["source"])})
                for s in ctx["per_source"]]
     return figures + [Figure(s, browse={"browse": query(source=s["source"])}) for s in ctx["catalogue"]]
+
+
+def tables(ctx: dict) -> dict[str, list[list]]:
+    """The sources, the articles behind every figure, and the month's articles."""
+    return {
+        "sources.csv": [["source", "articles", "analysed", "relevant", "sample_site"]]
+        + [[s["source"], s["total"], s["analysed"], s["relevant"], s["sample"]] for s in ctx["per_source"]],
+        "figures.csv": [["ref", "figure", "articles", "article_ids"]]
+        + [[r["key"], r["label"], len(r["ids"]), ids(r["ids"])] for r in ctx["refs"].items],
+        "articles.csv": [["id", "published_at", "source", "outlet", "title", "url", "analysed", "relevant",
+                          "topics", "sentiment", "p_negative", "story_id", "model_version", "sample_site"]]
+        + [[r["id"], r["published_at"], r["source"], r["outlet"], r["title"], r["url"], int(r["analysed"]),
+            int(r["relevant"]), " ".join(r["topics"]), r["sentiment"] or "",
+            "" if r["p_negative"] is None else f"{r['p_negative']:.3f}", r["story_id"],
+            r["model_version"] or "", int(r["sample"])] for r in ctx["rows"]],
+    }

@@ -1,6 +1,7 @@
 """一、总体态势: volume against last month and last year, peak days, the busiest outlets."""
 
 from lendwatch.vocabulary import month_label, shift_month
+from reports import charts as draw
 from reports import data
 from reports.figures import Figure
 from reports.filters import query
@@ -26,3 +27,12 @@ def gather(engine, ctx: dict) -> list[Figure]:
     figures += [Figure(o, browse={"browse": query(month=month, relevant=True, outlet=o["outlet"])})
                 for o in ctx["outlets"]]
     return figures
+
+
+def tables(ctx: dict) -> dict[str, list[list]]:
+    return {"daily.csv": [["date", "articles", "relevant"]]
+            + [[d["date"], d["total"], d["relevant"]] for d in ctx["daily"]]}
+
+
+def charts(ctx: dict) -> dict[str, bytes]:
+    return {"daily-volume": draw.daily_volume(ctx["daily"], ctx["peaks"], f"{ctx['month_label']} 每日声量")}

@@ -19,3 +19,14 @@ def gather(engine, ctx: dict) -> list[Figure]:
     ctx["rules_now"] = [e for e in effect if e["date"] <= month_end]
     ctx["rules_next"] = [e for e in effect if e["date"] > month_end]
     return []
+
+
+def tables(ctx: dict) -> dict[str, list[list]]:
+    return {
+        "policy-timeline.csv": [["date", "kind", "issuer", "title", "doc_number", "url", "article_id"]]
+        + [[p["date"], p["kind"], p["issuer"], p["title"], p["doc_number"], p["url"], p["id"]]
+           for p in ctx["timeline"]],
+        "enforcement.csv": [["date", "title", "authorities", "regions", "lenders", "outlet", "url", "article_id"]]
+        + [[e["date"], e["title"], " ".join(e["authorities"]), " ".join(e["regions"]), " ".join(e["lenders"]),
+            e["outlet"], e["url"], e["id"]] for e in ctx["enforcement"]],
+    }

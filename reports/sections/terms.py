@@ -4,6 +4,7 @@ from lendwatch.vocabulary import month_label, shift_month
 from reports import data
 from reports import terms as rising
 from reports.figures import Figure
+from reports.tables import ids, share
 
 
 def gather(engine, ctx: dict) -> list[Figure]:
@@ -15,3 +16,9 @@ def gather(engine, ctx: dict) -> list[Figure]:
     found = ctx["rising_terms"] = rising.rising(leads, month, trailing)
     found["label"] = f"{month_label(trailing[0])}至{month_label(trailing[-1])}"
     return [Figure(t, f"含“{t['word']}”的相关文章", t["ids"]) for t in found["terms"]]
+
+
+def tables(ctx: dict) -> dict[str, list[list]]:
+    return {"rising-terms.csv": [["word", "articles", "share", "base_articles", "base_share", "expected", "article_ids"]]
+            + [[t["word"], t["count"], share(t["share"]), t["base_count"], share(t["base_share"]),
+                f"{t['expected']:.2f}", ids(t["ids"])] for t in ctx["rising_terms"]["terms"]]}
