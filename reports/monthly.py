@@ -76,7 +76,7 @@ def gather(engine: Engine, month: str) -> dict:
         "title": f"网贷催收舆情月报 · {year}年{mon}月",
         "generated_line": GENERATED_PREFIX + now_line(),
         "snapshot": data.snapshot(engine), "files_dir": f"report-{month}-files", "empty": not rows,
-        "pdf": False,
+        "pdf": False, "sections": sections.PRINTED,
     }
     if not rows:
         return ctx
