@@ -13,12 +13,14 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from urllib.parse import urlencode
 
-from lendwatch.vocabulary import ENTITY_KINDS, MONTH, MONTH_FORM, SENTIMENTS
+from lendwatch.vocabulary import ENTITIES, ENTITY_KINDS, MONTH, MONTH_FORM, SENTIMENTS
 
 SORTS = ("date", "oldest", "reach")  # newest first, oldest first, most articles in the story first
 TAG_PARAMS = ("topic", *ENTITY_KINDS)
 PARAMS = ("q", "month", "from", "to", "source", "outlet", "sentiment", "relevant", "story", *TAG_PARAMS,
           "sort", "page")
+LABELS = {"q": "搜索", "month": "月份", "date_from": "从", "date_to": "到", "source": "来源", "outlet": "发布方",
+          "sentiment": "情感", "story": "报道事件", "topic": "话题", **dict(ENTITIES.values())}  # Filters field → label
 FIGURE = re.compile(rb'(<span class="fig" data-browse="([^"<>]*)"><a class="n")(?: href="[^"<>]*")?>')
 
 

@@ -22,7 +22,7 @@ from lendwatch import schema
 from lendwatch.vocabulary import ENTITIES, SENTIMENTS, TOPICS, month_label, topic_label
 from reports.browse import columns, queries
 from reports.browse.search import QueryError, highlight, snippet, term_pattern
-from reports.filters import FilterError, Filters
+from reports.filters import LABELS, FilterError, Filters
 from reports.filters import link_figures as _link_figures
 
 PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -32,9 +32,6 @@ REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data
 REPORT_NAME = re.compile(r"report-\d{4}-\d{2}(\.html|\.md|-files/[\w.-]+\.(png|csv))")
 CSV_COLUMNS = ["id", "published_at", "source", "outlet", "title", "url", "relevant", "topics",
                "sentiment", "p_negative", "story_id", "reach", "sample"]
-FILTER_LABELS = {"q": "搜索", "month": "月份", "date_from": "从", "date_to": "到", "source": "来源",
-                 "outlet": "发布方", "sentiment": "情感", "story": "报道事件", "topic": "话题",
-                 **dict(ENTITIES.values())}
 
 
 def readonly_engine(db_url: str) -> Engine:
@@ -74,7 +71,7 @@ def chip(param: str, value: str) -> str:
     if param == "relevant":
         return "仅相关"
     shown = {"topic": topic_label, "sentiment": lambda v: SENTIMENTS.get(v, v), "month": month_label}
-    return f"{FILTER_LABELS.get(param, param)}：{shown.get(param, str)(value)}"
+    return f"{LABELS.get(param, param)}：{shown.get(param, str)(value)}"
 
 
 def csv_bytes(rows) -> bytes:

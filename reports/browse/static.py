@@ -25,12 +25,12 @@ from lendwatch import schema
 from lendwatch.vocabulary import SENTIMENTS, is_month, month_label, topic_label
 from reports.browse import queries
 from reports.browse.app import REPORT_CSP, REPORT_NAME, article_query, article_view, csv_bytes, environment
-from reports.filters import Filters, link_figures
+from reports.filters import LABELS, Filters, link_figures
 
 MANIFEST = ".lendwatch-site"
 PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
 SNAPSHOT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
-LISTS = {"month": "月份", "topic": "话题", "source": "来源", "sentiment": "情感"}
+LISTS = {kind: LABELS[kind] for kind in ("month", "topic", "source", "sentiment")}
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
 
