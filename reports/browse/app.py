@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.engine import make_url
 
 from lendwatch import schema
-from lendwatch.vocabulary import ENTITIES, SENTIMENTS, TOPICS, month_label, topic_label
+from lendwatch.vocabulary import ENTITIES, MONTH, SENTIMENTS, TOPICS, month_label, topic_label
 from reports.browse import columns, queries
 from reports.browse.search import QueryError, highlight, snippet, term_pattern
 from reports.filters import LABELS, FilterError, Filters
@@ -29,7 +29,7 @@ PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-ac
             "base-uri 'none'; frame-ancestors 'none'")
 SNAPSHOT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'"
-REPORT_NAME = re.compile(r"report-\d{4}-\d{2}(\.html|\.md|-files/[\w.-]+\.(png|csv))")
+REPORT_NAME = re.compile(rf"report-{MONTH.pattern}(\.html|\.md|-files/[\w.-]+\.(png|csv))")
 CSV_COLUMNS = ["id", "published_at", "source", "outlet", "title", "url", "relevant", "topics",
                "sentiment", "p_negative", "story_id", "reach", "sample"]
 
