@@ -15,6 +15,8 @@ from typing import Sequence
 
 import numpy as np
 
+from lendwatch.vocabulary import SENTIMENTS
+
 LABEL3 = {"neg": "negative", "neu": "neutral", "pos": "positive",
           "negative": "negative", "neutral": "neutral", "positive": "positive"}
 
@@ -108,9 +110,9 @@ def sentiment_figures(
     if three:
         out["accuracy"] = round(float(accuracy_score(label3, predicted)), 4)
         out["macro_f1"] = round(float(f1_score(label3, predicted, average="macro",
-                                               labels=["negative", "neutral", "positive"], zero_division=0)), 4)
-        per_class = f1_score(label3, predicted, average=None, labels=["negative", "neutral", "positive"], zero_division=0)
-        out["f1_per_class"] = {k: round(float(v), 4) for k, v in zip(["negative", "neutral", "positive"], per_class)}
+                                               labels=list(SENTIMENTS), zero_division=0)), 4)
+        per_class = f1_score(label3, predicted, average=None, labels=list(SENTIMENTS), zero_division=0)
+        out["f1_per_class"] = {k: round(float(v), 4) for k, v in zip(SENTIMENTS, per_class)}
     else:
         out["accuracy"] = round(float(accuracy_score(y_neg, pred_neg)), 4)
         out["macro_f1"] = None

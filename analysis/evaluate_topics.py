@@ -24,7 +24,7 @@ import tomllib
 from pathlib import Path
 
 from analysis.keyed_labels import attach_texts
-from analysis.lexicon import TOPIC_CODES
+from lendwatch.vocabulary import TOPIC_CODES
 
 
 def load_items(path: str | Path, split: str | None = None, confidence: str | None = None) -> list[dict]:

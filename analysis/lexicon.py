@@ -10,8 +10,8 @@ Files (readable, versioned by content hash in ``analysis.tagger.LEXICON_VERSION`
 
 Terms are matched on the normalised string with one compiled trie-shaped regular expression per list
 (leftmost, longest match; about 0.1 ms for 1,500 characters), not by scanning term by term, and not
-after word segmentation (jieba costs ~2 ms for 1,500 characters).  jieba with the domain dictionary is
-available through :func:`segment` for callers that need words.
+after word segmentation (jieba costs ~2 ms for 1,500 characters).  jieba with these terms as its
+dictionary is :func:`lendwatch.segment.segment`, for callers that need words.
 """
 
 from __future__ import annotations
@@ -24,31 +24,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from lendwatch.vocabulary import TOPIC_CODES
+
 DATA_DIR = Path(__file__).parent / "data"
 LEXICON_FILES = ("topic_terms.tsv", "relevance_terms.tsv", "gazetteer.tsv", "regions.tsv", "rules.toml")
-
-TOPIC_CODES = (
-    "violent_collection",
-    "privacy",
-    "regulation",
-    "enforcement",
-    "complaints",
-    "delinquency",
-    "debt_relief",
-    "industry_tech",
-    "illegal_lending",
-    "anti_collection",
-    "platform_risk",
-    "borrower_wellbeing",
-    "financial_education",
-)
-
-# Domain words for jieba beyond the term lists (which are added too).
-EXTRA_WORDS = (
-    "网贷", "催收", "爆通讯录", "714高炮", "砍头息", "停息挂账", "反催收", "协商还款", "个性化分期",
-    "代理退息", "债务优化", "征信修复", "套路贷", "软暴力", "催收非法债务罪", "以贷养贷", "逃废债",
-)
-
 
 class LexiconError(ValueError):
     """A lexicon file is malformed; the message names the file and line."""
@@ -147,12 +126,6 @@ class Lexicon:
     gazetteer_matcher: TermMatcher = field(repr=False)
     region_matcher: TermMatcher = field(repr=False)
 
-    def all_terms(self) -> set[str]:
-        words = set(self.topic_weights) | set(self.subject) | set(EXTRA_WORDS)
-        for aliases in self.gazetteer.values():
-            words |= set(aliases)
-        return words
-
 
 @lru_cache(maxsize=1)
 def load() -> Lexicon:
@@ -214,30 +187,6 @@ def load() -> Lexicon:
         gazetteer_matcher=TermMatcher(gaz_terms),
         region_matcher=TermMatcher(regions),
     )
-
-
-# --------------------------------------------------------------------------- segmentation
-
-
-@lru_cache(maxsize=1)
-def tokenizer():
-    """A jieba tokenizer with the domain dictionary loaded (built once, on first use)."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.initialize()
-    for word in sorted(load().all_terms()):
-        if len(word) > 1:
-            tk.add_word(word, freq=20000)
-    return tk
-
-
-def segment(text: str, hmm: bool = False) -> list[str]:
-    """Words of ``text`` (jieba, domain dictionary, HMM off by default for speed)."""
-    return [w for w in tokenizer().cut(text, HMM=hmm) if w.strip()]
 
 
 # --------------------------------------------------------------------------- the prepared document

@@ -48,7 +48,7 @@ def _pending(engine: Engine) -> tuple[list[int], int]:
     return [article_id for article_id, stale in rows if stale], len(rows)
 
 
-def analyse_one(row: tuple[int, str | None, str, str]) -> dict:
+def analyze_one(row: tuple[int, str | None, str, str]) -> dict:
     """Tags and signature for one ``(id, title, text, text_hash)`` row (runs in workers)."""
     article_id, title, text, text_hash = row
     try:
@@ -136,8 +136,8 @@ def analyze(engine: Engine, jobs: int = 1) -> AnalyzeSummary:
     jobs = pool_size(jobs, len(pending))
     pool = get_context("spawn").Pool(jobs, initializer=_warm_up) if jobs > 1 else None
     try:
-        results = pool.imap(analyse_one, _rows(engine, pending), chunksize=32) if pool else map(
-            analyse_one, _rows(engine, pending))
+        results = pool.imap(analyze_one, _rows(engine, pending), chunksize=32) if pool else map(
+            analyze_one, _rows(engine, pending))
         batch: list[dict] = []
         for record in results:
             if "error" in record:

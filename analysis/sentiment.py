@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.sentiment_text import NGRAM_RANGE, has_chinese, normalize_spans, sentence_spans
+from lendwatch.vocabulary import SENTIMENTS
 
 SENTIMENT_VERSION = "charnb-lr-2"
 
@@ -47,7 +48,7 @@ NEUTRAL_P = 0.5  # p_negative given to empty or non-Chinese text
 # the time, so certainty beyond 99.5% would be extrapolation (long, repetitive texts).
 P_MIN = 0.005
 
-LABELS = ("negative", "neutral", "positive")
+LABELS = tuple(SENTIMENTS)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from analysis import lexicon as _lexicon
 from analysis import relevance as _relevance
 from analysis import topics as _topics
 from analysis.normalize import NORMALIZE_VERSION, normalize
+from lendwatch.vocabulary import ENTITIES, TOPIC_CODES
 
 try:
     from analysis import sentiment as _sentiment
@@ -60,7 +61,6 @@ LEXICON_VERSION: str = (
 MODEL_VERSION: str = f"{LEXICON_VERSION}+sent-{_SENTIMENT_VERSION}"
 
 _HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
-_EMPTY_ENTITIES = {k: [] for k in ("lenders", "regulators", "courts", "laws", "doc_numbers", "regions")}
 
 
 @dataclass
@@ -107,12 +107,12 @@ def _not_relevant(reason: str, **extra) -> Tags:
         topics=[],
         sentiment="neutral",
         p_negative=0.0,
-        entities={k: [] for k in _EMPTY_ENTITIES},
+        entities={k: [] for k in ENTITIES},
         evidence={"relevant": {"terms": [], "sentences": [], "reason": reason, **extra}, "topics": {}, "sentiment": []},
     )
 
 
-def analyse(body: str, head: str = "") -> tuple[_lexicon.Doc, dict]:
+def analyze(body: str, head: str = "") -> tuple[_lexicon.Doc, dict]:
     """The rule stage on normalised text: the document, and everything the learned layer reads."""
     lex = _lexicon.load()
     doc = _lexicon.Doc.build(body, head)
@@ -132,7 +132,7 @@ def decide(body: str, head: str = "", features=None) -> tuple[bool, list[str], d
     (``analysis.topics.model()``) when it is shipped, then for a text it rejected the text head
     (``analysis.relevance_text``) over ``features`` (``analysis.sentiment.features`` of
     ``head + "\n" + body``, computed here when not given)."""
-    doc, a = analyse(body, head)
+    doc, a = analyze(body, head)
     relevant, topics = a["rule_relevant"], a["rule_topics"]
     rel_ev, top_ev = a["rel_evidence"], a["topic_evidence"]
     model = _topics.model()
@@ -158,7 +158,7 @@ def decide(body: str, head: str = "", features=None) -> tuple[bool, list[str], d
             relevant = _text_head(model.text, rel_ev, features or _text_features(body, head))
         if relevant and not rel_ev["sentences"]:
             rel_ev["sentences"] = _topics.sentences_for(doc, a["hits"], rel_ev["model"]["drivers"])
-        topics = [t for t in _lexicon.TOPIC_CODES if out[t][0]]
+        topics = [t for t in TOPIC_CODES if out[t][0]]
         top_ev = _learned_topic_evidence(doc, a, out, topics)
     if not relevant:
         return False, [], rel_ev, {}
@@ -202,7 +202,7 @@ def _learned_topic_evidence(doc, a: dict, out: dict, topics: list[str]) -> dict:
     terms and their sentences, beside the rule score and threshold."""
     lex = _lexicon.load()
     evidence = {}
-    for t in _lexicon.TOPIC_CODES:
+    for t in TOPIC_CODES:
         if t not in topics and t not in a["rule_topics"]:
             continue
         _decision, p, contrib = out[t]

@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from analysis import relevance_text
-from analysis.lexicon import TOPIC_CODES, Doc, Hit, Lexicon, find
+from analysis.lexicon import Doc, Hit, Lexicon, find
+from lendwatch.vocabulary import TOPIC_CODES
 
 TOPICS_RULES_VERSION = "3"
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "topics.npz"

@@ -33,6 +33,7 @@ import numpy as np
 from analysis.evaluate import sentiment_figures
 from analysis.sentiment import SENTIMENT_VERSION, SentimentModel, _sigmoid
 from analysis.sentiment_text import analyze, normalize
+from lendwatch.vocabulary import SENTIMENTS
 
 SETS = ("finnsp", "bdci2019news")  # the public files the shipped model is trained on
 OWN_SET = "own"
@@ -82,7 +83,7 @@ def read_own(path: Path) -> list[dict]:
                 text, label, split = str(obj["text"]), obj["sentiment"], obj["split"]
             except (ValueError, KeyError, TypeError) as exc:
                 raise TrainingError(f"{path}:{n}: expected an object with text, sentiment, split: {exc}") from exc
-            if label not in ("negative", "neutral", "positive") or split not in ("train", "validation"):
+            if label not in SENTIMENTS or split not in ("train", "validation"):
                 raise TrainingError(f"{path}:{n}: sentiment must be negative|neutral|positive and split "
                                     f"train|validation, got {label!r}, {split!r}")
             rows.append({"text": text, "label3": label, "valid": split == "validation"})
@@ -213,7 +214,7 @@ def tune_t_pos(p_neg: np.ndarray, z_pos: np.ndarray, label3: list[str], domain: 
     for t in np.round(np.arange(0.2, 0.91, 0.025), 3):
         pred = np.array(["negative" if pn >= t_neg else ("positive" if _sigmoid(zp) >= t else "neutral")
                          for pn, zp in zip(p_neg, z_pos)], dtype=object)
-        f1 = np.mean([f1_score(truth[i], pred[i], average="macro", labels=["negative", "neutral", "positive"],
+        f1 = np.mean([f1_score(truth[i], pred[i], average="macro", labels=list(SENTIMENTS),
                                zero_division=0) for i in at.values()])
         if f1 > best[0] + 1e-9:
             best = (f1, float(t))

@@ -6,7 +6,7 @@
 the team's labelled real posts ``../shared/data/topics-dev/dev_finnsp.jsonl``; the ``holdout`` splits
 are never read. Without ``../shared`` the real posts are left out and the figures say so.
 
-It runs the rule stage of :func:`analysis.tagger.analyse` on each text and fits one L2 logistic
+It runs the rule stage of :func:`analysis.tagger.analyze` on each text and fits one L2 logistic
 regression per head over :func:`analysis.topics.features`: relevance on every text, each topic on the
 relevant texts (C fixed, see ``C_GRID``). One topic cut-off, common to all topics, is chosen on 5-fold
 out-of-fold probabilities (folds seeded). On the same rows and folds it fits the text head
@@ -29,8 +29,8 @@ import numpy as np
 from analysis import topics as _topics
 from analysis.evaluate_topics import load_items
 from analysis.keyed_labels import MissingTexts, shared_dir, texts_available
-from analysis.lexicon import TOPIC_CODES
 from analysis.normalize import normalize
+from lendwatch.vocabulary import TOPIC_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
@@ -85,9 +85,9 @@ def _normalised(row: dict) -> tuple[str, str]:
 
 
 def featurise(rows: list[dict]) -> list[dict[str, float]]:
-    from analysis.tagger import analyse
+    from analysis.tagger import analyze
 
-    return [analyse(*_normalised(r))[1]["features"] for r in rows]
+    return [analyze(*_normalised(r))[1]["features"] for r in rows]
 
 
 def tagger_texts(rows: list[dict]) -> list[str]:

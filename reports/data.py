@@ -5,41 +5,15 @@ Asia/Shanghai), so the same code runs on SQLite and PostgreSQL. Counting over ma
 months is done in SQL; only one month's rows (and short text prefixes) reach Python.
 """
 
-import re
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, String, and_, case, cast, func, select
 
 from lendwatch import schema
-
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+from lendwatch.vocabulary import month_span, shift_month
 
 SAMPLE_HOSTS = {"127.0.0.1", "localhost", "::1"}
 LEAD_CHARS = 400  # enough for a lead paragraph: what happened, and the words of the month
-
-
-def parse_month(month: str) -> tuple[int, int]:
-    """``"2024-09"`` → ``(2024, 9)``; anything else raises ValueError naming YYYY-MM."""
-    match = _MONTH.match(month) if isinstance(month, str) else None
-    if not match:
-        raise ValueError(f"month must have the form YYYY-MM (e.g. 2024-09), got {month!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
-def shift_month(month: str, delta: int) -> str:
-    """The month ``delta`` months from ``month`` (``shift_month("2024-01", -1) == "2023-12"``)."""
-    year, mon = parse_month(month)
-    index = year * 12 + (mon - 1) + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_span(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` inclusive (empty when ``first`` is later)."""
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = shift_month(month, 1)
-    return months
 
 
 def _range(first: str, last: str | None = None) -> tuple[str, str]:

@@ -7,7 +7,7 @@ articles behind it, so the report can list them.
 import calendar
 from collections import Counter, defaultdict
 
-from reports.labels import SENTIMENTS, topic_label, topic_order
+from lendwatch.vocabulary import SENTIMENTS, topic_label, topic_order
 
 
 def share(part: int, whole: int) -> float | None:

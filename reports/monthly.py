@@ -12,33 +12,20 @@ Apart from the generated-at line, the output depends only on the database.
 """
 
 import base64
-import calendar
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy import Engine
 
 from lendwatch.records import SHANGHAI
-from reports import cases, charts, complaints, data, methods, metrics, policy, tables, terms, text, trends
-from reports.labels import SENTIMENTS, topic_label
+from lendwatch.vocabulary import month_label, parse_month, sentiment_label, shift_month, topic_label
+from reports import data, metrics, sections, text
+from reports.figures import link
 
 FORMATS = {"md", "html", "pdf"}
 GENERATED_PREFIX = "生成时间："
 LIST_LIMIT = 500  # the appendix lists the month's articles up to this many (all are in articles.csv)
-
-
-class Refs:
-    """The articles behind each number: ``add(label, ids)`` returns the anchor the number links to."""
-
-    def __init__(self):
-        self.items: list[dict] = []
-
-    def add(self, label: str, ids) -> str:
-        key = f"f{len(self.items) + 1}"
-        self.items.append({"key": key, "label": label, "ids": list(ids)})
-        return key
 
 
 def build(engine: Engine, month: str, out_dir: Path, formats=frozenset({"md", "html"})) -> list[Path]:
@@ -46,7 +33,7 @@ def build(engine: Engine, month: str, out_dir: Path, formats=frozenset({"md", "h
 
     Raises ValueError for a malformed month or an unknown format.
     """
-    data.parse_month(month)
+    parse_month(month)
     formats = set(formats)
     if not formats or formats - FORMATS:
         raise ValueError(f"formats must be a non-empty subset of {sorted(FORMATS)}, got {sorted(formats)}")
@@ -80,61 +67,26 @@ def now_line() -> str:
 
 def gather(engine: Engine, month: str) -> dict:
     """Every figure and table of the report for ``month``, with the articles behind each."""
-    year, mon = data.parse_month(month)
-    shift = lambda delta: data.shift_month(month, delta)  # noqa: E731
+    year, mon = parse_month(month)
+    shift = lambda delta: shift_month(month, delta)  # noqa: E731
     rows = data.month_articles(engine, month)
     ctx = {
         "month": month, "year": year, "mon": mon, "prev_month": shift(-1),
-        "prev_label": text.cn_month(shift(-1)), "month_label": text.cn_month(month),
+        "prev_label": month_label(shift(-1)), "month_label": month_label(month),
         "title": f"网贷催收舆情月报 · {year}年{mon}月",
         "generated_line": GENERATED_PREFIX + now_line(),
         "snapshot": data.snapshot(engine), "files_dir": f"report-{month}-files", "empty": not rows,
-        "pdf": False,
+        "pdf": False, "sections": sections.PRINTED,
     }
     if not rows:
         return ctx
     prev = data.month_articles(engine, shift(-1), detail=False)
-    ctx.update(metrics.summarise(rows, prev, month), rows=rows)
-    rel = ctx["relevant_rows"]
-    counts = data.monthly_counts(engine, shift(-12), month)
-    ctx["yoy"] = dict(counts[shift(-12)], label=text.cn_month(shift(-12))) if counts[shift(-12)]["total"] else None
-    trailing = [shift(-3), shift(-2), shift(-1)]
-    leads = data.relevant_leads(engine, month, terms.TERM_CHARS)
-    for m in trailing:
-        leads += data.relevant_leads(engine, m, terms.TERM_CHARS, -(-counts[m]["relevant"] // terms.BASE_CAP))
-    ctx["rising_terms"] = terms.rising(leads, month, trailing)
-    ctx["rising_terms"]["label"] = f"{text.cn_month(trailing[0])}至{text.cn_month(trailing[-1])}"
-    ctx["timeline"] = policy.timeline(rows)
-    ctx["enforcement"] = policy.enforcement_cases(rows)
-    horizon = shift(3)
-    horizon_end = f"{horizon}-{calendar.monthrange(int(horizon[:4]), int(horizon[5:]))[1]:02d}"
-    effect = policy.effective_dates(data.rules_with_dates(engine, shift(-12), month), f"{month}-01", horizon_end)
-    month_end = ctx["daily"][-1]["date"]
-    ctx["rules_now"] = [e for e in effect if e["date"] <= month_end]
-    ctx["rules_next"] = [e for e in effect if e["date"] > month_end]
-    records = data.month_complaints(engine, month)
-    prev_records = data.month_complaints(engine, shift(-1))
-    ctx["complaints"] = complaints.summary(records, len(prev_records) if prev else None)
-    ctx["lenders"] = complaints.lenders(rel)
-    picked = cases.pick(rel)
-    ctx["cases"] = cases.describe(picked, data.texts(engine, [i for c in picked for i in c["ids"]]))
-    prev_days = metrics.daily(prev, shift(-1)) if prev else []
-    ctx["trends"] = {
-        "topics": trends.rising_topics(data.month_topics(engine, shift(-2), month), [shift(-2), shift(-1), month]),
-        "negative": trends.negative_rising(counts, [shift(-2), shift(-1), month]),
-        "volume": trends.volume_against_trailing(counts, month, trailing),
-        "spikes": trends.day_spikes(ctx["daily"], [d["relevant"] for d in prev_days[-7:]] if prev else []),
-    }
-    metrics.peak_stories(rel, ctx["trends"]["spikes"], ctx["stories"])
-    ctx["trend_labels"] = [text.cn_month(m) for m in (shift(-2), shift(-1), month)]
-    ctx["catalogue"] = data.source_catalogue(engine)
-    ctx["per_source_by"] = {s["source"]: s for s in ctx["per_source"]}
-    ctx["quality"] = methods.model_quality(engine)
+    ctx.update(metrics.summarise(rows, prev, month), rows=rows, prev_rows=prev)
+    figures = [figure for section in sections.SECTIONS for figure in section.gather(engine, ctx)]
     ctx["lead"] = text.lead_sentences(ctx)
-    ctx["listed"] = _listed(rows, rel)
+    ctx["listed"] = _listed(rows, ctx["relevant_rows"])
     ctx["listed_ids"] = {r["id"] for r in ctx["listed"]}
-    ctx["refs"] = _refs(ctx, rows, rel)
-    _browse_filters(ctx)
+    ctx["refs"] = link(figures)
     return ctx
 
 
@@ -146,84 +98,6 @@ def _listed(rows: list[dict], rel: list[dict]) -> list[dict]:
     return []
 
 
-def _refs(ctx: dict, rows: list[dict], rel: list[dict]) -> Refs:
-    """Register every counted figure's articles; the key is stored beside the figure as ``ref``."""
-    refs, ov = Refs(), ctx["overview"]
-    ov["ref_total"] = refs.add("本月全部文章", [r["id"] for r in rows])
-    ov["ref_relevant"] = refs.add("相关文章", [r["id"] for r in rel])
-    for p in ctx["peaks"]:
-        p["ref"] = refs.add(f"{p['label']}的相关文章", [r["id"] for r in rel if r["date"] == p["date"]])
-    for group, prefix in ((ctx["topics"], "话题"), (ctx["sentiment"], "情感")):
-        for item in group:
-            if item["count"]:
-                item["ref"] = refs.add(f"{prefix}：{item['label']}", item["ids"])
-    for w in ctx["weeks"]:
-        w["ref"] = refs.add(f"{w['label']}的负面报道", w["ids"])
-    for t in ctx["negative_by_topic"]:
-        t["ref"] = refs.add(f"“{t['label']}”中的负面报道", t["ids"])
-    for t in ctx["rising_terms"]["terms"]:
-        t["ref"] = refs.add(f"含“{t['word']}”的相关文章", t["ids"])
-    for lender in ctx["lenders"]:
-        lender["ref"] = refs.add(f"提及“{lender['name']}”的相关文章", lender["ids"])
-    cx = ctx["complaints"]
-    if cx["count"]:
-        cx["ref"] = refs.add("本月投诉记录", cx["ids"])
-        for key, label in (("platforms", "平台"), ("companies", "被投诉方"), ("issues", "问题"), ("statuses", "状态")):
-            for g in cx[key]:
-                g["ref"] = refs.add(f"投诉{label}：{g['name']}", g["ids"])
-    for c in ctx["cases"]:
-        c["ref"] = refs.add(f"案例：{text.short(c['lead']['title'], 30)}", c["ids"])
-    for s in ctx["trends"]["spikes"]:
-        s["ref"] = refs.add(f"{s['label']}的相关文章（高峰）", [r["id"] for r in rel if r["date"] == s["date"]])
-    return refs
-
-
-def browse_query(**params) -> str:
-    """The browsing site's list parameters (``/articles?…``) for a figure; empty values left out."""
-    return urlencode([(key.rstrip("_"), "1" if value is True else value) for key, value in params.items() if value])
-
-
-def _browse_filters(ctx: dict) -> None:
-    """Give each figure the browse filter that lists exactly the articles it counts, as ``browse``.
-
-    Figures the browsing site cannot reproduce exactly (stories, rising terms, which count words
-    of the lead; complaints, counted by filing date) keep only their appendix list.
-    """
-    month, ov = ctx["month"], ctx["overview"]
-    rel = dict(month=month, relevant=True)
-    ov["browse_total"] = browse_query(month=month)
-    ov["browse_relevant"] = browse_query(**rel)
-    ov["browse_prev_total"] = browse_query(month=ctx["prev_month"])
-    ov["browse_prev_relevant"] = browse_query(month=ctx["prev_month"], relevant=True)
-    if ctx["yoy"]:
-        ctx["yoy"]["browse_total"] = browse_query(month=ctx["yoy"]["month"])
-        ctx["yoy"]["browse_relevant"] = browse_query(month=ctx["yoy"]["month"], relevant=True)
-    for day in ctx["peaks"] + ctx["trends"]["spikes"]:
-        day["browse"] = browse_query(from_=day["date"], to=day["date"], relevant=True)
-    for t in ctx["topics"]:
-        t["browse"] = browse_query(**rel, topic=t["code"])
-    for s in ctx["sentiment"]:
-        s["browse"] = browse_query(**rel, sentiment=s["code"])
-    for w in ctx["weeks"]:
-        w["browse_all"] = browse_query(from_=w["first"], to=w["last"], relevant=True)
-        w["browse"] = browse_query(from_=w["first"], to=w["last"], relevant=True, sentiment="negative")
-    for t in ctx["negative_by_topic"]:
-        t["browse_all"] = browse_query(**rel, topic=t["code"])
-        t["browse"] = browse_query(**rel, topic=t["code"], sentiment="negative")
-    for x in ctx["lenders"]:
-        x["browse"] = browse_query(**rel, lender=x["name"])
-        x["browse_negative"] = browse_query(**rel, lender=x["name"], sentiment="negative")
-    for o in ctx["outlets"]:
-        o["browse"] = browse_query(**rel, outlet=o["outlet"])
-    for c in ctx["cases"]:
-        c["browse"] = browse_query(**rel, story=str(c["story_id"]))
-    for s in ctx["per_source"]:
-        s["browse_total"] = browse_query(month=month, source=s["source"])
-        s["browse_relevant"] = browse_query(**rel, source=s["source"])
-    for s in ctx["catalogue"]:
-        s["browse"] = browse_query(source=s["source"])
-
-
 # --- files ------------------------------------------------------------------
 
 def environment() -> Environment:
@@ -232,8 +106,8 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(pct=text.pct, pp=text.pp, signed=text.signed, cn_date=text.cn_date, md=text.md_text, md_prose=text.md_prose,
-                       md_url=text.md_url, web_url=text.web_url, short=text.short, cn_month=text.cn_month, topic_label=topic_label,
-                       sentiment_label=lambda c: SENTIMENTS.get(c, c),
+                       md_url=text.md_url, web_url=text.web_url, short=text.short, topic_label=topic_label,
+                       sentiment_label=sentiment_label,
                        id_list=lambda ids: "、".join(f"#{i}" for i in ids),
                        topic_labels=lambda codes: "、".join(topic_label(c) for c in codes) or "—")
     return env
@@ -241,13 +115,7 @@ def environment() -> Environment:
 
 def _charts(ctx: dict) -> dict:
     """Chart name → PNG bytes (and base64 copies in ``ctx["chart_data"]`` for the HTML)."""
-    label = ctx["month_label"]
-    out = {"daily-volume": charts.daily_volume(ctx["daily"], ctx["peaks"], f"{label} 每日声量")}
-    if any(t["count"] for t in ctx["topics"]):
-        out["topics"] = charts.topic_shares(ctx["topics"], f"{label} 热点话题占比",
-                                            previous_label=ctx["prev_label"] if ctx["overview"]["prev_relevant"] else None)
-    if ctx["overview"]["relevant"]:
-        out["sentiment-weeks"] = charts.weekly_negative(ctx["weeks"], f"{label} 各周负面报道占比")
+    out = sections.charts(ctx)
     ctx["chart_data"] = {name: base64.b64encode(png).decode("ascii") for name, png in out.items()}
     return out
 
@@ -256,7 +124,7 @@ def _write_files(files_dir: Path, ctx: dict) -> list[Path]:
     files_dir.mkdir(parents=True, exist_ok=True)
     for old in list(files_dir.glob("*.png")) + list(files_dir.glob("*.csv")):
         old.unlink()  # a rebuild leaves no stale chart or table behind
-    outputs = {f"{name}.png": png for name, png in ctx["charts"].items()} | tables.tables(ctx)
+    outputs = {f"{name}.png": png for name, png in ctx["charts"].items()} | sections.tables(ctx)
     written = []
     for name, content in sorted(outputs.items()):
         path = files_dir / name

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from reports import charts, data, monthly, tables, text
+from lendwatch.vocabulary import month_label, month_span, parse_month
+from reports import charts, data, monthly, tables
 
 
 def build_range(engine: Engine, first: str, last: str, out_dir: Path,
@@ -19,13 +20,13 @@ def build_range(engine: Engine, first: str, last: str, out_dir: Path,
 
     Raises ValueError for a malformed month or ``first`` later than ``last``.
     """
-    data.parse_month(first)
-    data.parse_month(last)
+    parse_month(first)
+    parse_month(last)
     if first > last:
         raise ValueError(f"--from {first} is later than --to {last}; expected YYYY-MM with from ≤ to")
     out_dir = Path(out_dir)
     written: list[Path] = []
-    for month in data.month_span(first, last):
+    for month in month_span(first, last):
         written += monthly.build(engine, month, out_dir, formats)
     return _index(engine, first, last, out_dir, formats) + written
 
@@ -34,16 +35,16 @@ def _index(engine: Engine, first: str, last: str, out_dir: Path, formats) -> lis
     counts = data.monthly_counts(engine, first, last)
     months = []
     for month, c in counts.items():
-        months.append(dict(c, label=text.cn_month(month), short_label=f"{int(month[2:4])}/{int(month[5:])}",
+        months.append(dict(c, label=month_label(month), short_label=f"{int(month[2:4])}/{int(month[5:])}",
                            relevant_share=c["relevant"] / c["total"] if c["total"] else None,
                            negative_share=c["negative"] / c["relevant"] if c["relevant"] else None))
     png = charts.monthly_trend([dict(m, label=m["short_label"]) for m in months],
-                               f"{text.cn_month(first)}至{text.cn_month(last)} 月度声量与负面占比")
+                               f"{month_label(first)}至{month_label(last)} 月度声量与负面占比")
     files = out_dir / "index-files"
     files.mkdir(parents=True, exist_ok=True)
     (files / "trend.png").write_bytes(png)
     (files / "trend.csv").write_bytes(tables.trend_csv(months))
-    ctx = {"title": f"网贷催收舆情月报 · {text.cn_month(first)}至{text.cn_month(last)}", "months": months,
+    ctx = {"title": f"网贷催收舆情月报 · {month_label(first)}至{month_label(last)}", "months": months,
            "generated_line": monthly.GENERATED_PREFIX + monthly.now_line(), "chart": base64.b64encode(png).decode(),
            "snapshot": data.snapshot(engine), "formats": sorted(set(formats) - {"pdf"}) or ["html"]}
     env = monthly.environment()

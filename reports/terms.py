@@ -1,7 +1,7 @@
 """Rising terms: words whose share of relevant articles rose most against the previous months.
 
-Words come from jieba with the analysis lexicon's domain dictionary (so 爆通讯录, 停息挂账 stay whole),
-counted once per article (document frequency) over the title and the first
+Words come from :func:`lendwatch.segment.segment` (jieba with the domain dictionary, so 爆通讯录 and
+停息挂账 stay whole), counted once per article (document frequency) over the title and the first
 ``TERM_CHARS`` characters of the text (the lead sentence: segmentation is the costly step,
 about 0.15 ms an article). Stopwords, numbers and one-character words are left out. A
 baseline month with more than ``BASE_CAP`` relevant articles is represented by every k-th
@@ -10,6 +10,8 @@ article by id (see :func:`reports.data.relevant_leads`), which estimates its sha
 
 import re
 from collections import Counter
+
+from lendwatch.segment import segment  # jieba loads its dictionary on first use
 
 TERM_CHARS = 80
 MIN_COUNT = 2
@@ -30,8 +32,6 @@ _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]*$")
 
 def words(title: str, lead: str) -> set[str]:
     """The distinct countable words of one article."""
-    from analysis.lexicon import segment  # jieba with the domain dictionary, loaded on first use
-
     text = f"{title}\n{lead[:TERM_CHARS]}"
     return {w for w in segment(text) if len(w) > 1 and _WORD.match(w) and w not in STOPWORDS}
 

@@ -2,6 +2,9 @@
 
 import re
 
+from lendwatch.vocabulary import month_label
+
+
 def pct(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{100 * value:.{digits}f}%"
 
@@ -23,10 +26,6 @@ def signed(value: int | None, rate: float | None = None) -> str:
 
 def cn_date(iso: str) -> str:
     return f"{int(iso[5:7])}月{int(iso[8:10])}日"
-
-
-def cn_month(month: str) -> str:
-    return f"{int(month[:4])}年{int(month[5:7])}月"
 
 
 def short(text: str, width: int = 24) -> str:
@@ -82,7 +81,7 @@ def _up_down(delta: float) -> str:
 def lead_sentences(ctx: dict) -> list[str]:
     """The 导语: the month in three sentences with the key numbers."""
     ov = ctx["overview"]
-    first = (f"{cn_month(ctx['month'])}，监测库共收录报道 {ov['total']} 篇，"
+    first = (f"{month_label(ctx['month'])}，监测库共收录报道 {ov['total']} 篇，"
              f"其中判定为相关的 {ov['relevant']} 篇（占 {pct(ov['relevant_share'])}），"
              f"归并为 {ov['stories']} 个报道事件")
     if ov["prev_has_data"]:

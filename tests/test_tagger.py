@@ -124,7 +124,7 @@ def test_speed(sentiment):
 
 
 def test_segment_keeps_domain_words():
-    from analysis.lexicon import segment
+    from lendwatch.segment import segment
 
     words = segment("她遭遇爆通讯录，714高炮收砍头息，后来申请停息挂账")
     for w in ("爆通讯录", "714高炮", "砍头息", "停息挂账"):

@@ -233,9 +233,9 @@ def test_side_mention_is_not_a_topic():
 
 def test_main_subject_features():
     from analysis.normalize import normalize
-    from analysis.tagger import analyse
+    from analysis.tagger import analyze
 
-    doc, a = analyse(normalize(SIDE_MENTION_BODY), SIDE_MENTION_TITLE)
+    doc, a = analyze(normalize(SIDE_MENTION_BODY), SIDE_MENTION_TITLE)
     f = a["features"]
     assert len(doc.sentences) == 7
     # complaints: one body sentence (the 5th), not in the title or lead, a small share of all topic scores

@@ -2,6 +2,8 @@
 
 import click
 
+from lendwatch.vocabulary import MONTH_FORM, is_month
+
 db_option = click.option(
     "--db", "db", envvar="LENDWATCH_DB", default=None, metavar="URL",
     help="SQLAlchemy URL or SQLite path [env LENDWATCH_DB; default ./lendwatch.db].")
@@ -40,10 +42,8 @@ def read_only_db(db: str | None):
 
 def validate_month(ctx, param, value):
     """Click callback: YYYY-MM with a real month, or a usage error naming the form."""
-    import re
-
     if value is None:
         return None
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise click.BadParameter(f"{value!r} is not a month; expected YYYY-MM, e.g. 2024-09")
+    if not is_month(value):
+        raise click.BadParameter(f"{value!r} is not a month; expected {MONTH_FORM}")
     return value

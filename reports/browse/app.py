@@ -18,25 +18,19 @@ from markupsafe import Markup, escape
 from sqlalchemy import Engine, select
 
 from lendwatch import schema
+from lendwatch.vocabulary import ENTITIES, MONTH, SENTIMENTS, TOPICS, month_label, topic_label
 from reports.browse import columns, queries
 from reports.browse.search import QueryError, highlight, snippet, term_pattern
-from reports.labels import SENTIMENTS, TOPICS, topic_label
+from reports.filters import LABELS, FilterError, Filters
+from reports.filters import link_figures as _link_figures
 
 PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
             "base-uri 'none'; frame-ancestors 'none'")
 SNAPSHOT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'"
-FIGURE_LINK = re.compile(rb'(<span class="fig" data-browse="([^"<>]*)"><a class="n")(?: href="[^"<>]*")?>')
-REPORT_NAME = re.compile(r"report-\d{4}-\d{2}(\.html|\.md|-files/[\w.-]+\.(png|csv))")
+REPORT_NAME = re.compile(rf"report-{MONTH.pattern}(\.html|\.md|-files/[\w.-]+\.(png|csv))")
 CSV_COLUMNS = ["id", "published_at", "source", "outlet", "title", "url", "relevant", "topics",
                "sentiment", "p_negative", "story_id", "reach", "sample"]
-ENTITY_LABELS = {"lenders": ("lender", "机构"), "regulators": ("regulator", "监管/执法部门"),
-                 "courts": ("court", "法院"), "laws": ("law", "法规"), "doc_numbers": ("doc_number", "文号"),
-                 "regions": ("region", "地区")}
-FILTER_LABELS = {"q": "搜索", "month": "月份", "date_from": "从", "date_to": "到", "source": "来源",
-                 "outlet": "发布方", "sentiment": "情感", "story": "报道事件", "topic": "话题",
-                 **dict(ENTITY_LABELS.values())}
-_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def http_url(url: str | None) -> str | None:
@@ -56,17 +50,12 @@ def environment(**globals) -> Environment:
     return env
 
 
-def month_label(month: str) -> str:
-    """``2024-09`` → ``2024年9月``."""
-    return f"{int(month[:4])}年{int(month[5:7])}月" if _MONTH.fullmatch(month or "") else month
-
-
 def chip(param: str, value: str) -> str:
     """An active filter in words, e.g. ``话题：监管政策``, ``月份：2024年9月``."""
     if param == "relevant":
         return "仅相关"
     shown = {"topic": topic_label, "sentiment": lambda v: SENTIMENTS.get(v, v), "month": month_label}
-    return f"{FILTER_LABELS.get(param, param)}：{shown.get(param, str)(value)}"
+    return f"{LABELS.get(param, param)}：{shown.get(param, str)(value)}"
 
 
 def csv_bytes(rows) -> bytes:
@@ -97,7 +86,7 @@ def article_view(art: dict, doc: tuple | None, origin: dict | None) -> dict:
     marks = [(s, t["label"]) for t in topics for s in t["sentences"]]
     marks += [(s, "情感：" + SENTIMENTS.get(art["sentiment"], "")) for s in evidence.get("sentiment") or []]
     marks += [(s, "相关性") for s in (evidence.get("relevant") or {}).get("sentences", [])]
-    entities = [(label, param, values) for key, (param, label) in ENTITY_LABELS.items()
+    entities = [(label, param, values) for key, (param, label) in ENTITIES.items()
                 if (values := (art["entities"] or {}).get(key))]
     return {"a": art, "origin": origin if origin and origin["id"] != art["id"] else None, "topics": topics,
             "entities": entities,
@@ -145,7 +134,7 @@ class BrowseApp:
                 status, headers, body = self._route(path, params)
         except NotFound as exc:
             status, headers, body = self._page("error.html", "404 Not Found", message=f"没有找到：{exc}")
-        except (queries.FilterError, QueryError) as exc:
+        except (FilterError, QueryError) as exc:
             status, headers, body = self._page("error.html", "400 Bad Request", message=f"参数有误：{exc}")
         headers += [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
         if not any(h[0] == "Content-Security-Policy" for h in headers):
@@ -166,9 +155,9 @@ class BrowseApp:
         if path == "/":
             return self.home()
         if path == "/articles":
-            return self.articles(queries.Filters.parse(params))
+            return self.articles(Filters.parse(params))
         if path == "/articles.csv":
-            return self.articles_csv(queries.Filters.parse(params))
+            return self.articles_csv(Filters.parse(params))
         if path == "/browse.css":
             css = (Path(__file__).parent.parent / "templates" / "browse.css").read_bytes()
             return "200 OK", [("Content-Type", "text/css; charset=utf-8")], css
@@ -193,7 +182,7 @@ class BrowseApp:
             total = index.execute("SELECT count(*) FROM docs").fetchone()[0]
         return self._page("home.html", months=months, total=total, reports=self._report_names())
 
-    def articles(self, f: queries.Filters):
+    def articles(self, f: Filters):
         with self._index() as index:
             result = queries.search(index, f, self.columns.get(index))
         pattern = term_pattern(f.q) if f.q else None
@@ -204,7 +193,7 @@ class BrowseApp:
         pages = max(1, -(-result.total // queries.PAGE_SIZE))
         return self._page("articles.html", f=f, result=result, pages=pages)
 
-    def articles_csv(self, f: queries.Filters):
+    def articles_csv(self, f: Filters):
         with self._index() as index:
             body = csv_bytes(queries.iter_all(index, f))
         return "200 OK", [("Content-Type", "text/csv; charset=utf-8"),
@@ -236,7 +225,7 @@ class BrowseApp:
                           ("Content-Security-Policy", SNAPSHOT_CSP)], zlib.decompress(row.body)
 
     def story(self, story_id: int):
-        f = queries.Filters(story=story_id, sort="oldest")
+        f = Filters(story=story_id, sort="oldest")
         with self._index() as index:
             rows = list(queries.iter_all(index, f))
         if not rows:
@@ -273,7 +262,7 @@ def link_figures(html: bytes) -> bytes:
     The report file links each number to its appendix; served here, the number opens the
     filtered list ``/articles?…`` that its ``data-browse`` attribute names (same-site only).
     """
-    return FIGURE_LINK.sub(lambda m: m.group(1) + b' href="/articles?' + m.group(2) + b'">', html)
+    return _link_figures(html, lambda query: "/articles?" + query)
 
 
 def mark_evidence(text: str, marks: list[tuple[str, str]]) -> Markup:

@@ -15,12 +15,11 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from lendwatch import schema
+from lendwatch.vocabulary import ENTITIES
 from reports.browse.search import spaced
 from reports.data import is_sample, outlet
 
 INDEX_VERSION = "2"
-ENTITY_KINDS = {"lenders": "lender", "regulators": "regulator", "courts": "court", "laws": "law",
-                "doc_numbers": "doc_number", "regions": "region"}
 BATCH = 500
 
 _DDL = """
@@ -84,7 +83,7 @@ def _rows(engine: Engine):
             doc["stamp"] = json.dumps([doc["title"], doc["published_at"], doc["url"], doc["outlet"],
                                        row["analyzed_at"], doc["story_id"], INDEX_VERSION])
             tags = [("topic", t) for t in topics]
-            for key, kind in ENTITY_KINDS.items():
+            for key, (kind, _label) in ENTITIES.items():
                 tags += [(kind, str(v).strip()) for v in dict(row["entities"] or {}).get(key, []) if str(v).strip()]
             yield doc, list(dict.fromkeys(tags))
 

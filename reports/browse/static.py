@@ -10,7 +10,6 @@ are left alone, and files an earlier export wrote that are no longer part of it 
 """
 
 import hashlib
-import html as htmllib
 import json
 import re
 import sqlite3
@@ -23,16 +22,15 @@ from markupsafe import escape
 from sqlalchemy import Engine, select
 
 from lendwatch import schema
+from lendwatch.vocabulary import SENTIMENTS, is_month, month_label, topic_label
 from reports.browse import queries
-from reports.browse.app import (REPORT_CSP, REPORT_NAME, article_query, article_view, csv_bytes, environment,
-                                month_label)
-from reports.labels import SENTIMENTS, topic_label
+from reports.browse.app import REPORT_CSP, REPORT_NAME, article_query, article_view, csv_bytes, environment
+from reports.filters import LABELS, Filters, link_figures
 
 MANIFEST = ".lendwatch-site"
 PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
 SNAPSHOT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
-LISTS = {"month": "月份", "topic": "话题", "source": "来源", "sentiment": "情感"}
-FIGURE = re.compile(rb'(<span class="fig" data-browse="([^"<>]*)"><a class="n")( href="[^"<>]*")?>')
+LISTS = {kind: LABELS[kind] for kind in ("month", "topic", "source", "sentiment")}
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
 
@@ -95,16 +93,15 @@ class _Output:
         (self.out / MANIFEST).write_text("".join(n + "\n" for n in sorted(self.names)), encoding="utf-8")
 
 
-def _filters(kind: str, value: str) -> queries.Filters:
+def _filters(kind: str, value: str) -> Filters:
     if kind == "topic":
-        return queries.Filters(tags=(("topic", value),))
-    return queries.Filters(**{kind: value})
+        return Filters(tags=(("topic", value),))
+    return Filters(**{kind: value})
 
 
 def _list_values(index: sqlite3.Connection) -> dict[str, list[str]]:
-    month = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
     months = [m for (m,) in index.execute("SELECT DISTINCT substr(published_at, 1, 7) FROM docs "
-                                          "WHERE published_at IS NOT NULL ORDER BY 1 DESC") if month.fullmatch(m)]
+                                          "WHERE published_at IS NOT NULL ORDER BY 1 DESC") if is_month(m)]
     column = lambda sql: [v for (v,) in index.execute(sql) if v]  # noqa: E731
     return {"month": months,
             "topic": column("SELECT DISTINCT value FROM tags WHERE kind = 'topic' ORDER BY 1"),
@@ -126,15 +123,15 @@ def snapshot_page(body: bytes, encoding: str | None, content_type: str | None) -
 
 def static_figures(html: bytes, lists: dict[tuple[str, str], str]) -> bytes:
     """A report's figures linked to the static list of exactly their filter, else left on their appendix."""
-    def link(match: re.Match) -> bytes:
-        params = parse_qs(htmllib.unescape(match.group(2).decode("utf-8", errors="replace")))
+    def target(query: str) -> str | None:
+        params = parse_qs(query)
         if len(params) == 1:
             (kind, values), = params.items()
-            target = lists.get((kind, values[0])) if len(values) == 1 else None
-            if target:
-                return match.group(1) + b' href="../' + target.encode() + b'">'
-        return match.group(0)
-    return FIGURE.sub(link, html)
+            path = lists.get((kind, values[0])) if len(values) == 1 else None
+            if path:
+                return "../" + path
+        return None
+    return link_figures(html, target)
 
 
 def _report_with_csp(html: bytes) -> bytes:
@@ -171,7 +168,7 @@ def build(engine: Engine, index_path: Path, out: Path, reports_dir: Path | None 
         undated = index.execute("SELECT count(*) FROM docs WHERE published_at IS NULL").fetchone()[0]
 
         docs, stories, origins = {}, {}, {}
-        for row in queries.iter_all(index, queries.Filters(sort="oldest")):
+        for row in queries.iter_all(index, Filters(sort="oldest")):
             docs[row["id"]] = (row["outlet"], row["reach"])
             origins.setdefault(row["story_id"], row)
             if row["reach"] > 1:
@@ -192,7 +189,7 @@ def build(engine: Engine, index_path: Path, out: Path, reports_dir: Path | None 
         del docs, origins, stories
 
         search_rows = [[r["id"], (r["published_at"] or "")[:10], r["title"] or "", r["outlet"] or ""]
-                       for r in queries.iter_all(index, queries.Filters())]
+                       for r in queries.iter_all(index, Filters())]
         output.write("search-index.js", ("window.LENDWATCH_INDEX = " + json.dumps(
             search_rows, ensure_ascii=False, separators=(",", ":")) + ";\n").encode("utf-8"))
         del search_rows
