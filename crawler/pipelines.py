@@ -2,7 +2,7 @@
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler import store
+from crawler import stats, store
 
 
 def spider_too_old(crawler, published) -> bool:
@@ -33,12 +33,12 @@ class StorePipeline:
         if item.article is not None and not item.article.text.strip():
             item.article, item.drop_reason = None, item.drop_reason or "empty-text"
         if item.article is not None and spider_too_old(self.crawler, item.article.published_at):
-            self.stats.inc_value("lendwatch/dropped/before-since")
+            self.stats.inc_value(stats.dropped("before-since"))
             raise DropItem(f"{item.page.url}: published before --since")
         outcome = store.save_page(self.engine, item.page, item.article, self.run_id)
         if item.article is None:
             reason = item.drop_reason or "no-article"
-            self.stats.inc_value(f"lendwatch/dropped/{reason}")
+            self.stats.inc_value(stats.dropped(reason))
             raise DropItem(f"{item.page.url}: {reason}")
-        self.stats.inc_value(f"lendwatch/{outcome}")
+        self.stats.inc_value(stats.outcome(outcome))
         return item
