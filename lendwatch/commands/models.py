@@ -82,8 +82,9 @@ def _warn_if_text_head_is_stale(out_dir: Path) -> None:
 )
 @click.option("--task", type=click.Choice(["sentiment", "topics"]), default="sentiment", show_default=True,
               help="Which model to evaluate.")
+@click.option("--split", default=None, help="Only the JSONL rows whose `split` is this (e.g. holdout).")
 @click.argument("file", type=click.Path(path_type=Path))
-def evaluate(task: str, file: Path) -> None:
+def evaluate(task: str, split: str | None, file: Path) -> None:
     """Score a model on a labeled CSV or JSONL file and print its figures.
 
     sentiment: CSV with text,label,label3, JSONL with text,sentiment, or a folder of
@@ -98,7 +99,7 @@ def evaluate(task: str, file: Path) -> None:
         raise click.UsageError(f"no such file: {file}")
     func = ev.evaluate_sentiment if task == "sentiment" else evaluate_topics
     try:
-        figures = func(file)
+        figures = func(file, split)
     except (ev.EvaluationError, ValueError) as exc:
         raise click.UsageError(f"{file}: {exc}") from exc
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
