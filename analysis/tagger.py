@@ -60,7 +60,8 @@ LEXICON_VERSION: str = (
 MODEL_VERSION: str = f"{LEXICON_VERSION}+sent-{_SENTIMENT_VERSION}"
 
 _HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
-_EMPTY_ENTITIES = {k: [] for k in ("lenders", "regulators", "courts", "laws", "doc_numbers", "regions")}
+_EMPTY_ENTITIES = {k: [] for k in ("lenders", "lender_evidence", "regulators", "courts", "laws", "doc_numbers",
+                                    "regions")}
 
 
 @dataclass
