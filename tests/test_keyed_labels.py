@@ -102,3 +102,22 @@ def test_sentiment_evaluation_reads_keyed_labels_of_one_split(shared, tmp_path):
     ])
     assert read_labeled(path, "holdout") == [(RELEVANT, True, "negative")]
     assert len(read_labeled(path)) == 2
+
+
+def test_collection_labels_are_well_formed():
+    """Our labels of real collection-side texts: keys only, split by origin, a second pass on a fifth."""
+    from pathlib import Path
+
+    from analysis.lexicon import TOPIC_CODES
+
+    labels = Path(__file__).parent / "fixtures" / "labels"
+    rows = [json.loads(x) for x in (labels / "collection_texts.jsonl").read_text(encoding="utf-8").splitlines()]
+    second = [json.loads(x) for x in (labels / "collection_texts_second.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 600 and len({r["key"] for r in rows}) == len(rows)
+    assert all("text" not in r and r["source"].startswith("data/collection-texts/") for r in rows)
+    for r in rows:
+        assert r["split"] in ("train", "holdout") and r["sentiment"] in ("negative", "neutral", "positive")
+        assert set(r["topics"]) <= set(TOPIC_CODES) and (r["relevant"] or not r["topics"])
+    holdout_origins = {r["source"] for r in rows if r["split"] == "holdout"}
+    assert "data/collection-texts/online_shopping_lookalike.jsonl" not in holdout_origins
+    assert {r["key"] for r in second} <= {r["key"] for r in rows} and len(second) >= len(rows) // 5
