@@ -1,8 +1,12 @@
-"""Entities: lenders and regulators from the gazetteer (aliases mapped to a canonical name), courts and
+"""Entities: lenders and regulators from the gazetteer (aliases mapped to a canonical name), lending
+platforms and apps the gazetteer lacks (found from context by :mod:`analysis.platforms`), courts and
 procuratorates, laws and rules (《…》 titles), document numbers (文号) and regions.
 
 ``entities(text)`` expects normalised text (``analysis.normalize.normalize``); the result lists each
-canonical name once, in order of first appearance.
+canonical name once, in order of first appearance (gazetteer lenders first, then the platforms found
+from context), and ``lender_evidence``: for every lender, how it was found (``gazetteer`` and the alias,
+or the context rule) and the sentence. A gazetteer alias of up to three characters counts only on a word
+boundary (信也 in 征信也花了 is no lender).
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 import re
 
 from analysis.lexicon import load
+from analysis.platforms import on_word_boundary, platform_mentions
 
-ENTITIES_VERSION = "1"
+ENTITIES_VERSION = "2"
+_SHORT_ALIAS = 3  # aliases this short must stand on word boundaries
 
 _HAN = r"\u4e00-\u9fff"
 # 《…》 titles that are laws, rules or notices (not newspapers or books).
@@ -78,17 +84,34 @@ def _dedupe(items) -> list[str]:
     return list(seen)
 
 
-def entities(text: str) -> dict[str, list[str]]:
+def _sentence_at(text: str, start: int) -> str:
+    lo = max(text.rfind(c, 0, start) for c in "。！？!?；;\n") + 1
+    ends = [i for i in (text.find(c, start) for c in "。！？!?；;\n") if i >= 0]
+    return text[lo:min(ends) if ends else len(text)].strip()
+
+
+def entities(text: str) -> dict[str, list]:
     lex = load()
-    lenders, regulators = [], []
-    for _start, term in lex.gazetteer_matcher.finditer(text):
+    lenders, regulators, evidence = [], [], {}
+    for start, term in lex.gazetteer_matcher.finditer(text):
         if term in lex.gazetteer["lender"]:
-            lenders.append(lex.gazetteer["lender"][term])
+            if len(term) <= _SHORT_ALIAS and not on_word_boundary(text, start, start + len(term)):
+                continue
+            name = lex.gazetteer["lender"][term]
+            lenders.append(name)
+            evidence.setdefault(name, {"name": name, "rule": f"gazetteer: {term}",
+                                       "sentence": _sentence_at(text, start)})
         else:
             regulators.append(lex.gazetteer["regulator"][term])
+    for m in platform_mentions(text):
+        name = lex.gazetteer["lender"].get(m.name, m.name)
+        if name not in evidence:
+            lenders.append(name)
+            evidence[name] = {"name": name, "rule": m.rule, "sentence": m.sentence}
     regions = [lex.regions[t] for _s, t in lex.region_matcher.finditer(text)]
     return {
         "lenders": _dedupe(lenders),
+        "lender_evidence": list(evidence.values()),
         "regulators": _dedupe(regulators),
         "courts": _dedupe(_courts(text)),
         "laws": _dedupe("《" + m.group(1) + "》" for m in _LAW.finditer(text)),

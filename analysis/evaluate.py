@@ -1,8 +1,10 @@
 """Evaluation of the analysis models on labeled files.
 
-``evaluate_sentiment(path)`` scores a labeled CSV (``text,label,label3`` as in
-``../shared/data/sentiment``), JSONL (``text``, ``sentiment``) or a folder of sample-site articles
-(``lendwatch/sandbox/articles``) with the shipped sentiment model.
+``evaluate_sentiment(path, split=None)`` scores a labeled CSV (``text,label,label3`` as in
+``../shared/data/sentiment``), JSONL (``text``, ``sentiment``; rows with a ``key`` instead of a text are
+our labels of ``../shared`` texts, joined by :mod:`analysis.keyed_labels`; ``split`` keeps the rows of
+one split) or a folder of sample-site articles (``lendwatch/sandbox/articles``) with the shipped
+sentiment model.
 Topics and relevance are scored by ``analysis.evaluate_topics.evaluate_topics``.
 """
 
@@ -25,9 +27,12 @@ class EvaluationError(ValueError):
     """A labeled file that cannot be evaluated (missing, unknown format, bad rows)."""
 
 
-def read_labeled(path: Path | str) -> list[tuple[str, bool, str | None]]:
-    """Rows of (text, is_negative, three-class label or None) from a CSV or JSONL file, or a
-    folder of sample-site articles (``*.md`` with TOML front matter holding ``sentiment``)."""
+def read_labeled(path: Path | str, split: str | None = None) -> list[tuple[str, bool, str | None]]:
+    """Rows of (text, is_negative, three-class label or None) from a CSV or JSONL file (only the rows
+    of ``split`` when given), or a folder of sample-site articles (``*.md`` with TOML front matter
+    holding ``sentiment``)."""
+    from analysis.keyed_labels import MissingTexts, attach_texts
+
     path = Path(path)
     if path.is_dir():
         return _read_articles(path)
@@ -35,19 +40,31 @@ def read_labeled(path: Path | str) -> list[tuple[str, bool, str | None]]:
         raise EvaluationError(f"{path}: no such file")
     rows: list[tuple[str, bool, str | None]] = []
     if path.suffix.lower() in (".jsonl", ".json"):
+        objs = []
         with path.open(encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
                 if not line.strip():
                     continue
                 try:
                     obj = json.loads(line)
-                    label = LABEL3[str(obj["sentiment"]).strip().lower()]
-                    rows.append((str(obj["text"]), label == "negative", label))
-                except (ValueError, KeyError) as exc:
-                    raise EvaluationError(
-                        f"{path}:{n}: expected an object with 'text' and 'sentiment' "
-                        f"(negative|neutral|positive): {exc}"
-                    ) from exc
+                except ValueError as exc:
+                    raise EvaluationError(f"{path}:{n}: {exc}") from exc
+                if split is None or obj.get("split") == split:
+                    objs.append((n, obj))
+        try:
+            joined = attach_texts([obj for _, obj in objs], path)
+        except MissingTexts as exc:
+            raise EvaluationError(str(exc)) from exc
+        for (n, _), obj in zip(objs, joined):
+            try:
+                label = LABEL3[str(obj["sentiment"]).strip().lower()]
+                title = str(obj.get("title") or "").strip()
+                rows.append((f"{title}\n{obj['text']}" if title else str(obj["text"]), label == "negative", label))
+            except KeyError as exc:
+                raise EvaluationError(
+                    f"{path}:{n}: expected an object with 'text' (or 'key' and 'source') and 'sentiment' "
+                    f"(negative|neutral|positive): {exc}"
+                ) from exc
         return rows
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
@@ -128,11 +145,11 @@ def sentiment_figures(
     return out
 
 
-def evaluate_sentiment(path: Path | str) -> dict:
-    """Figures of the shipped sentiment model on a labeled CSV or JSONL file."""
+def evaluate_sentiment(path: Path | str, split: str | None = None) -> dict:
+    """Figures of the shipped sentiment model on a labeled CSV or JSONL file (one ``split`` of it)."""
     from analysis.sentiment import SENTIMENT_VERSION, score
 
-    rows = read_labeled(path)
+    rows = read_labeled(path, split)
     if not rows:
         raise EvaluationError(f"{path}: no labeled rows")
     results = [score(text) for text, _, _ in rows]
@@ -141,5 +158,5 @@ def evaluate_sentiment(path: Path | str) -> dict:
         [r.label for r in results], [r.p_negative for r in results],
     )
     figures["model"] = SENTIMENT_VERSION
-    figures["file"] = str(path)
+    figures["file"] = str(path) + (f" [{split}]" if split else "")
     return figures

@@ -34,7 +34,7 @@ import numpy as np
 from analysis.sentiment_text import NGRAM_RANGE, has_chinese, normalize_spans, sentence_spans
 from lendwatch.vocabulary import SENTIMENTS
 
-SENTIMENT_VERSION = "charnb-lr-2"
+SENTIMENT_VERSION = "charnb-lr-3"
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "sentiment.npz"
 

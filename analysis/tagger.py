@@ -107,7 +107,7 @@ def _not_relevant(reason: str, **extra) -> Tags:
         topics=[],
         sentiment="neutral",
         p_negative=0.0,
-        entities={k: [] for k in ENTITIES},
+        entities={k: [] for k in (*ENTITIES, "lender_evidence")},
         evidence={"relevant": {"terms": [], "sentences": [], "reason": reason, **extra}, "topics": {}, "sentiment": []},
     )
 

@@ -5,7 +5,10 @@
 1. finnsp_train.csv and bdci2019news_train.csv are read from ``data_dir`` (never copied);
    each is split 80/20 by near-duplicate groups (seeded), the 20% being the validation split.
    ``own`` (``analysis/data/sentiment_own.jsonl``: texts written and labelled by the team by
-   TOPICS.md's sentiment rule) carries its own ``split`` field.
+   TOPICS.md's sentiment rule) carries its own ``split`` field. ``collection``
+   (``tests/fixtures/labels/collection_texts.jsonl``: our labels of real collection-side texts, kept by
+   key, texts read from ``../shared``) gives its ``train`` split only, divided 80/20 like the public
+   files; its ``holdout`` split is never read.
 2. On the training parts: one character 1-3-gram TF-IDF space (min_df 2, sublinear tf); a
    negative-vs-not NB-weighted logistic regression on all three sets; a positive-vs-neutral
    logistic regression on the rows labelled positive/neutral (bdci2019news and our own).
@@ -39,6 +42,9 @@ SETS = ("finnsp", "bdci2019news")  # the public files the shipped model is train
 OWN_SET = "own"
 OWN_FILE = Path(__file__).resolve().parent / "data" / "sentiment_own.jsonl"
 OWN_WEIGHT = 4.0  # weight of one of our own rows against one public row (chosen on validation)
+COLLECTION_SET = "collection"
+COLLECTION_FILE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "labels" / "collection_texts.jsonl"
+COLLECTION_WEIGHT = 8.0  # weight of one real collection-side row (chosen on validation, see models/README.md)
 MODEL_FILE = "sentiment.npz"
 SNOWNLP_FILE = "snownlp_finnsp.marshal"  # snownlp appends ".3" under Python 3
 MAX_MODEL_BYTES = 2_000_000
@@ -88,6 +94,20 @@ def read_own(path: Path) -> list[dict]:
                                     f"train|validation, got {label!r}, {split!r}")
             rows.append({"text": text, "label3": label, "valid": split == "validation"})
     return rows
+
+
+def read_collection(path: Path) -> list[dict]:
+    """The ``train`` split of our keyed labels of real texts, joined to their texts (title, newline,
+    text, as the tagger reads them); empty when the texts are not on this machine."""
+    from analysis.evaluate_topics import load_items
+    from analysis.keyed_labels import MissingTexts
+
+    try:
+        items = load_items(path, "train")
+    except MissingTexts:
+        return []
+    return [{"text": f"{r['title']}\n{r['text']}" if r.get("title") else r["text"], "label3": r["sentiment"]}
+            for r in items]
 
 
 def near_duplicate_groups(texts: list[str], k: int = 12, share: float = 0.5) -> list[int]:
@@ -257,7 +277,7 @@ def snownlp_figures(train_texts: list[str], train_neg: np.ndarray, valid: dict, 
 L3 = {"neg": "negative", "neu": "neutral", "pos": "positive"}
 
 
-def _rows(data_dir: Path, own: Path | None, seed: int) -> tuple[list[dict], dict]:
+def _rows(data_dir: Path, own: Path | None, seed: int, collection: Path | None = None) -> tuple[list[dict], dict]:
     """Every training and validation row (text, negative, label3, domain, valid, fold, weight)."""
     rows: list[dict] = []
     files: dict = {}
@@ -280,15 +300,27 @@ def _rows(data_dir: Path, own: Path | None, seed: int) -> tuple[list[dict], dict
         rows += [{"text": r["text"], "negative": r["label3"] == "negative", "label3": r["label3"],
                   "domain": OWN_SET, "valid": r["valid"], "fold": int(f), "weight": OWN_WEIGHT}
                  for r, f in zip(found, inner)]
+    found = read_collection(collection) if collection is not None else []
+    if found:
+        groups = near_duplicate_groups([r["text"] for r in found])
+        valid = assign_folds(groups, N_FOLDS * 5, seed + 300) < 5
+        inner = assign_folds(groups, N_FOLDS, seed + 400)
+        files[COLLECTION_SET] = {"file": Path(collection).name, "split": "train", "rows": len(found),
+                                 "weight": COLLECTION_WEIGHT, "valid_rows": int(valid.sum()),
+                                 "train_rows": int((~valid).sum())}
+        rows += [{"text": r["text"], "negative": r["label3"] == "negative", "label3": r["label3"],
+                  "domain": COLLECTION_SET, "valid": bool(v), "fold": int(f), "weight": COLLECTION_WEIGHT}
+                 for r, v, f in zip(found, valid, inner)]
     return rows, files
 
 
 def train(data_dir: Path, out_dir: Path, seed: int = 13, snownlp: bool = True,
-          own: Path | None = OWN_FILE) -> dict:
-    """Rebuild ``out_dir/sentiment.npz`` from ``data_dir`` (and ``own``); return the validation figures."""
+          own: Path | None = OWN_FILE, collection: Path | None = None) -> dict:
+    """Rebuild ``out_dir/sentiment.npz`` from ``data_dir`` (and ``own``, and ``collection``'s train split
+    when its texts are here); return the validation figures."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     t_start = time.perf_counter()
-    rows, files = _rows(data_dir, own, seed)
+    rows, files = _rows(data_dir, own, seed, collection)
     texts = [r["text"] for r in rows]
     label3 = [r["label3"] for r in rows]
     domain = [r["domain"] for r in rows]
@@ -296,7 +328,10 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13, snownlp: bool = True,
     valid = np.array([r["valid"] for r in rows])
     fold = np.array([r["fold"] for r in rows])
     weight = np.array([r["weight"] for r in rows])
-    y_pos = np.array([1 if l == "positive" else 0 if l == "neutral" else -1 for l in label3])
+    # the positive head learns from the sets that label positives in numbers (bdci2019news, own); the
+    # collection-side texts have 4 positive rows and many neutral adverts, so they train the negative head only
+    y_pos = np.array([-1 if d == COLLECTION_SET else 1 if l == "positive" else 0 if l == "neutral" else -1
+                      for l, d in zip(label3, domain)])
     tokens = [analyze(t) for t in texts]
     train_idx = np.flatnonzero(~valid)
 
@@ -314,7 +349,7 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13, snownlp: bool = True,
     cal = fit_calibrator(oof[train_idx], y[train_idx], weight[train_idx])
     arrays["params"]["calibrator"] = cal
     p_oof = np.array([_sigmoid(cal[0] * a + cal[1] * b + cal[2]) for a, b, _ in oof])
-    three = np.flatnonzero(np.array([l is not None for l in label3]) & ~valid)
+    three = np.flatnonzero((y_pos >= 0) & ~valid)  # t_pos: where the positive head learns
     if len(three):
         arrays["params"]["t_pos"] = tune_t_pos(p_oof[three], oof[three, 2], [label3[i] for i in three],
                                                [domain[i] for i in three], 0.5)
@@ -352,4 +387,5 @@ if __name__ == "__main__":  # pragma: no cover
     import sys
 
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/data/sentiment")
-    print(json.dumps(train(root, Path(__file__).resolve().parent / "models"), indent=2, ensure_ascii=False))
+    print(json.dumps(train(root, Path(__file__).resolve().parent / "models", collection=COLLECTION_FILE),
+                     indent=2, ensure_ascii=False))

@@ -1,8 +1,9 @@
 """Train the learned layer of relevance and topics (``analysis/models/topics.npz``).
 
 ``train(out_dir, seed=13) -> dict`` reads the project's own labels (``tests/fixtures/labels/``: the
-``tune`` split of ``own_topics.jsonl``, all of ``own_train.jsonl``, and the ``train`` split of
-``finnsp_topics.jsonl``, our labels of real finnsp posts whose texts are read from ``../shared``) and
+``tune`` split of ``own_topics.jsonl``, all of ``own_train.jsonl``, and the ``train`` splits of
+``finnsp_topics.jsonl`` and ``collection_texts.jsonl``, our labels of real finnsp posts and of real
+collection-side texts, whose texts are read from ``../shared``) and
 the team's labelled real posts ``../shared/data/topics-dev/dev_finnsp.jsonl``; the ``holdout`` splits
 are never read. Without ``../shared`` the real posts are left out and the figures say so.
 
@@ -34,9 +35,12 @@ from lendwatch.vocabulary import TOPIC_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
-TRAIN_FILES = (("own_topics.jsonl", "tune"), ("own_train.jsonl", None), ("finnsp_topics.jsonl", "train"))
-SHARED_TRAIN_FILES = (("data/topics-dev/dev_finnsp.jsonl", None),)  # labelled by the team, read in place
 REAL_POSTS_CSV = "data/sentiment/finnsp_train.csv"  # the texts finnsp_topics.jsonl's keys point to
+COLLECTION_TEXTS = "data/collection-texts/ccf2019_finentity.jsonl"  # most of collection_texts.jsonl's texts
+# (file, split, the ../shared file its keys need or None)
+TRAIN_FILES = (("own_topics.jsonl", "tune", None), ("own_train.jsonl", None, None),
+               ("finnsp_topics.jsonl", "train", REAL_POSTS_CSV), ("collection_texts.jsonl", "train", COLLECTION_TEXTS))
+SHARED_TRAIN_FILES = (("data/topics-dev/dev_finnsp.jsonl", None),)  # labelled by the team, read in place
 HEADS = (_topics.RELEVANCE_HEAD, *TOPIC_CODES)
 # Regularisation: C is fixed. 5-fold CV can prefer larger C (it chose 3 on one version of the training
 # rows), which fits them better and does worse on texts it never saw: there, at C = 3, the real-post
@@ -57,16 +61,16 @@ TEXT_CUTOFF_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
 def load_rows(labels_dir: Path = LABELS) -> tuple[list[dict], list[str]]:
-    """The training rows, and the files they came from (real posts only when ``../shared`` is here)."""
+    """The training rows, and the files they came from (real texts only when ``../shared`` is here)."""
     real = texts_available(REAL_POSTS_CSV)
     rows, used = [], []
-    for name, split in TRAIN_FILES:
+    for name, split, needs in TRAIN_FILES:
         try:
             rows += load_items(labels_dir / name, split)
         except MissingTexts:
-            if real:
+            if needs and texts_available(needs):
                 raise
-            continue  # our labels of real posts, whose texts are in ../shared
+            continue  # our labels of real texts, which are in ../shared
         used.append(name)
     for name, split in SHARED_TRAIN_FILES:
         path = shared_dir() / name

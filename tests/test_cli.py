@@ -68,4 +68,5 @@ def test_tag_streams_and_keeps_other_keys():
         assert record["sentiment"] in {"negative", "neutral", "positive"}
         assert 0 <= record["p_negative"] <= 1
     assert out[0]["sentiment"] == "negative"
+    assert out[0]["entities"]["lenders"] == [] and "regions" in out[0]["entities"]
     assert "line 3" in result.stderr

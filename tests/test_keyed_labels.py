@@ -78,3 +78,46 @@ def test_agreement_scores_a_second_annotator(tmp_path):
     assert {k: result["relevance"][k] for k in ("tp", "fp", "fn", "tn")} == {"tp": 1, "fp": 1, "fn": 0, "tn": 0}
     assert (result["topics"]["tp"], result["topics"]["fp"], result["topics"]["fn"]) == (1, 0, 1)
     assert result["relevance"]["kappa"] == 0.0  # 50% agreement, as expected by chance
+
+
+def test_jsonl_sources_give_text_and_title(tmp_path, monkeypatch):
+    root = tmp_path / "shared"
+    (root / "data" / "collection-texts").mkdir(parents=True)
+    source = "data/collection-texts/posts.jsonl"
+    (root / source).write_text(
+        json.dumps({"id": "p-1", "text": RELEVANT, "title": "出借人报案"}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "p-2", "text": OTHER, "title": None}, ensure_ascii=False) + "\n", encoding="utf-8")
+    monkeypatch.setenv("LENDWATCH_SHARED", str(root))
+    out = attach_texts([{"key": text_key(RELEVANT), "source": source}, {"key": text_key(OTHER), "source": source}],
+                       "labels.jsonl")
+    assert [(r["text"], r.get("title")) for r in out] == [(RELEVANT, "出借人报案"), (OTHER, None)]
+
+
+def test_sentiment_evaluation_reads_keyed_labels_of_one_split(shared, tmp_path):
+    from analysis.evaluate import read_labeled
+
+    path = keyed_file(tmp_path, [
+        {"key": text_key(RELEVANT), "source": SOURCE, "split": "holdout", "sentiment": "negative"},
+        {"key": text_key(OTHER), "source": SOURCE, "split": "train", "sentiment": "neutral"},
+    ])
+    assert read_labeled(path, "holdout") == [(RELEVANT, True, "negative")]
+    assert len(read_labeled(path)) == 2
+
+
+def test_collection_labels_are_well_formed():
+    """Our labels of real collection-side texts: keys only, split by origin, a second pass on a fifth."""
+    from pathlib import Path
+
+    from analysis.lexicon import TOPIC_CODES
+
+    labels = Path(__file__).parent / "fixtures" / "labels"
+    rows = [json.loads(x) for x in (labels / "collection_texts.jsonl").read_text(encoding="utf-8").splitlines()]
+    second = [json.loads(x) for x in (labels / "collection_texts_second.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 600 and len({r["key"] for r in rows}) == len(rows)
+    assert all("text" not in r and r["source"].startswith("data/collection-texts/") for r in rows)
+    for r in rows:
+        assert r["split"] in ("train", "holdout") and r["sentiment"] in ("negative", "neutral", "positive")
+        assert set(r["topics"]) <= set(TOPIC_CODES) and (r["relevant"] or not r["topics"])
+    holdout_origins = {r["source"] for r in rows if r["split"] == "holdout"}
+    assert "data/collection-texts/online_shopping_lookalike.jsonl" not in holdout_origins
+    assert {r["key"] for r in second} <= {r["key"] for r in rows} and len(second) >= len(rows) // 5

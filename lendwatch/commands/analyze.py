@@ -40,8 +40,10 @@ def analyze(ctx, jobs, db):
 def tag(ctx, file):
     """Tag JSON Lines (each with `text`, optional `title`), streaming.
 
-    Writes each record back with `relevant`, `topics`, `sentiment` and
-    `p_negative` added; other keys are kept. A line that is not a JSON object
+    Writes each record back with `relevant`, `topics`, `sentiment`,
+    `p_negative` and `entities` (lenders and platforms with how each was
+    found, regulators, courts, laws, document numbers, regions) added; other
+    keys are kept. A line that is not a JSON object
     with a `text` string is reported on stderr and skipped (exit code 1).
 
     \b
@@ -65,7 +67,7 @@ def tag(ctx, file):
         title = record.get("title") if isinstance(record.get("title"), str) else None
         tags = tag_text(record["text"], title)
         record.update(relevant=tags.relevant, topics=tags.topics, sentiment=tags.sentiment,
-                      p_negative=round(float(tags.p_negative), 4))
+                      p_negative=round(float(tags.p_negative), 4), entities=tags.entities)
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     if failed:

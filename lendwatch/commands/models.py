@@ -27,16 +27,20 @@ DEFAULT_DATA = Path("../shared/data/sentiment")
               help="Folder the model files are written to.  [default: the package's analysis/models]")
 @click.option("--own", "own_file", type=click.Path(path_type=Path), default=None,
               help="Our own labels (JSON Lines: text, sentiment, split).  [default: analysis/data/sentiment_own.jsonl]")
+@click.option("--collection", "collection_file", type=click.Path(path_type=Path), default=None,
+              help="Our keyed labels of real collection-side texts; their train split is used when the texts "
+                   "are in ../shared.  [default: tests/fixtures/labels/collection_texts.jsonl]")
 @click.option("--seed", type=int, default=13, show_default=True, help="Seed of the validation split and folds.")
 @click.option("--no-snownlp", is_flag=True, help="Skip the SnowNLP comparison (faster).")
-def train_sentiment(data_dir: Path, out_dir: Path, own_file: Path | None, seed: int, no_snownlp: bool) -> None:
+def train_sentiment(data_dir: Path, out_dir: Path, own_file: Path | None, collection_file: Path | None, seed: int,
+                    no_snownlp: bool) -> None:
     """Rebuild the sentiment model from the labeled CSVs and our own labels; print the validation figures.
 
     Holds out 20% of each training file (by near-duplicate groups) and our own file's
     validation rows, and reports accuracy, macro-F1, negative-vs-not macro-F1 and ROC-AUC
     on them, with SnowNLP's figures on the same texts for comparison.
     """
-    from analysis.train_sentiment import OWN_FILE, SETS, TrainingError, train
+    from analysis.train_sentiment import COLLECTION_FILE, OWN_FILE, SETS, TrainingError, train
 
     missing = [data_dir / f"{name}_train.csv" for name in SETS if not (data_dir / f"{name}_train.csv").is_file()]
     if not data_dir.is_dir() or missing:
@@ -45,12 +49,15 @@ def train_sentiment(data_dir: Path, out_dir: Path, own_file: Path | None, seed: 
     own_file = own_file or OWN_FILE
     if not own_file.is_file():
         raise click.UsageError(f"own labels not found: {own_file} (pass --own FILE)")
+    collection_file = collection_file or COLLECTION_FILE
+    if not collection_file.is_file():
+        raise click.UsageError(f"collection labels not found: {collection_file} (pass --collection FILE)")
     if out_dir is None:
         from analysis.sentiment import MODEL_PATH
 
         out_dir = MODEL_PATH.parent
     try:
-        figures = train(data_dir, out_dir, seed=seed, snownlp=not no_snownlp, own=own_file)
+        figures = train(data_dir, out_dir, seed=seed, snownlp=not no_snownlp, own=own_file, collection=collection_file)
     except TrainingError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
@@ -82,8 +89,9 @@ def _warn_if_text_head_is_stale(out_dir: Path) -> None:
 )
 @click.option("--task", type=click.Choice(["sentiment", "topics"]), default="sentiment", show_default=True,
               help="Which model to evaluate.")
+@click.option("--split", default=None, help="Only the JSONL rows whose `split` is this (e.g. holdout).")
 @click.argument("file", type=click.Path(path_type=Path))
-def evaluate(task: str, file: Path) -> None:
+def evaluate(task: str, split: str | None, file: Path) -> None:
     """Score a model on a labeled CSV or JSONL file and print its figures.
 
     sentiment: CSV with text,label,label3, JSONL with text,sentiment, or a folder of
@@ -98,7 +106,7 @@ def evaluate(task: str, file: Path) -> None:
         raise click.UsageError(f"no such file: {file}")
     func = ev.evaluate_sentiment if task == "sentiment" else evaluate_topics
     try:
-        figures = func(file)
+        figures = func(file, split)
     except (ev.EvaluationError, ValueError) as exc:
         raise click.UsageError(f"{file}: {exc}") from exc
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
