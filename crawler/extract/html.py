@@ -24,7 +24,11 @@ _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "bl
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[，。！？；：、,.!?;]")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
+_VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden", re.I)
+# an invisible block holding at least this much text is an article a script reveals (WeChat's
+# #js_content is visibility:hidden until its script runs), not furniture
+REVEALED_MIN_CHARS = 200
 _CLASS_SPLIT = re.compile(r"[\s_\-]+")
 _CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
 
@@ -60,14 +64,17 @@ def drop(el) -> None:
 
 
 def strip_non_text(root) -> None:
-    """Remove scripts, styles, embedded objects and hidden elements (in place)."""
+    """Remove scripts, styles, embedded objects and hidden elements (in place); a
+    ``visibility:hidden`` block with a whole article's text in it stays."""
     for el in list(root.iter(*_NEVER_TEXT)):
         drop(el)
     for el in root.xpath("//*[@hidden or @style or @aria-hidden='true']"):
-        if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "") \
-                or el.get("aria-hidden") == "true":
-            if el.tag not in ("html", "body"):
-                drop(el)
+        if el.tag in ("html", "body"):
+            continue
+        style = el.get("style") or ""
+        if el.get("hidden") is not None or el.get("aria-hidden") == "true" or _DISPLAY_NONE.search(style) \
+                or (_VISIBILITY_HIDDEN.search(style) and len(node_text(el)) < REVEALED_MIN_CHARS):
+            drop(el)
 
 
 def is_furniture(el, options: ExtractOptions) -> bool:

@@ -47,6 +47,7 @@ class ExtractOptions:
     sibling_ratio: float = 0.3          # merge sibling containers scoring this share of the best
     # metadata
     title_max_chars: int = 200
+    site_part_chars: int = 16           # a <title> part this short may be a site, channel or tag name
     date_scan_chars: int = 600          # how far after the title a visible full date may sit
     date_line_chars: int = 120          # how far after the title a month-day / relative date may sit
     boilerplate_words: frozenset[str] = field(default_factory=lambda: frozenset(_BOILERPLATE_WORDS))
