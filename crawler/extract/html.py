@@ -209,18 +209,24 @@ def body_paragraphs(chosen: list, segs: list[Segment], options: ExtractOptions) 
         if seg.link_chars / len(seg.text) > options.max_link_density:
             continue
         lines.append(seg.text)
-    return [line for line in drop_related_tail(lines, options)
+    return [line for line in drop_related(lines, options)
             if not options.boilerplate_lines.search(line)]
 
 
-def drop_related_tail(lines: list[str], options: ExtractOptions) -> list[str]:
-    """Cut a trailing "相关阅读：" block: a related-links heading followed only by title-like lines."""
-    for i, line in enumerate(lines):
-        if options.related_heading.match(line) and all(
-                len(rest) <= options.title_line_chars and not rest.endswith(("。", "！", "？", "…"))
-                for rest in lines[i + 1:]):
-            return lines[:i]
-    return lines
+def drop_related(lines: list[str], options: ExtractOptions) -> list[str]:
+    """Cut related-links and recommendation blocks: a heading (相关阅读, 推荐阅读, 热门文章…) and the
+    title-like lines after it, wherever the block sits; sentences after the block stay."""
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        if options.related_heading.match(line):
+            skipping = True
+            continue
+        if skipping and len(line) <= options.title_line_chars and not line.endswith(("。", "！", "？", "…", "”")):
+            continue
+        skipping = False
+        out.append(line)
+    return out
 
 
 def block_lines(root) -> list[str]:
