@@ -139,7 +139,7 @@ def _article_values(article: ArticleRecord) -> dict:
         "url": article.url, "source": article.source, "title": article.title,
         "published_at": to_local_iso(article.published_at), "author": article.author,
         "text": article.text, "text_hash": sha256(article.text),
-        "extraction_version": article.extraction_version,
+        "extraction_version": article.extraction_version, "date_source": article.date_source,
         "extra": {k: v for k, v in (article.extra or {}).items() if k != "complaint"},
     }
 
@@ -187,15 +187,15 @@ def _upsert_complaint(conn, canonical_url: str, complaint: dict) -> None:
 def _upsert_article_row(conn, article: ArticleRecord, page_id: int | None) -> str:
     a = schema.articles
     values = _article_values(article)
-    found = conn.execute(select(a.c.id, a.c.text_hash, a.c.title, a.c.published_at)
+    found = conn.execute(select(a.c.id, a.c.text_hash, a.c.title, a.c.published_at, a.c.date_source)
                          .where(a.c.canonical_url == article.canonical_url)).first()
     if found is None:
         now = now_utc()
         conn.execute(insert(a).values(canonical_url=article.canonical_url, page_id=page_id,
                                       first_seen_at=now, updated_at=now, **values))
         return "new"
-    if (found.text_hash, found.title, found.published_at) == (
-            values["text_hash"], values["title"], values["published_at"]):
+    if (found.text_hash, found.title, found.published_at, found.date_source) == (
+            values["text_hash"], values["title"], values["published_at"], values["date_source"]):
         return "unchanged"
     conn.execute(update(a).where(a.c.id == found.id).values(page_id=page_id, updated_at=now_utc(),
                                                              **values))

@@ -101,7 +101,10 @@ def test_feed_date_wins_and_a_disagreeing_page_date_is_kept_beside_it():
     assert (found.published_at, found.date_source) == (feed_date, "feed")
     assert found.page_published_at.date().isoformat() == "2009-03-06"
     close = extract(page(byline="2019-03-06 20:00"), hints=Hints(published_at=feed_date, source="sitemap"))
-    assert (close.date_source, close.page_published_at) == ("sitemap", None)
+    assert (close.published_at, close.date_source, close.page_published_at) == (
+        datetime(2019, 3, 6, 20, 0, tzinfo=SH), "byline", None)  # agreeing: the page's, more precise
+    undated = extract(page(), hints=Hints(published_at=feed_date, source="sitemap"))
+    assert (undated.published_at, undated.date_source) == (feed_date, "sitemap")
 
 
 def test_feed_title_beats_a_site_name_page():
@@ -187,3 +190,23 @@ def test_real_page_bodies_are_whole_and_clean(name):
     truth = TRUTH[name]
     assert truth["body_start"].replace(" ", "") in text and truth["body_end"].replace(" ", "") in text
     assert not [x for x in truth["not_body"] if x.replace(" ", "") in text]
+
+
+# -- through the crawler: the feed item's title and date win, both dates are kept ----------------
+
+def test_rss_spider_keeps_the_feed_date_and_records_the_page_date():
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.spiders.rss import RssSpider
+
+    spider = RssSpider({"name": "feed", "kind": "rss", "url": "https://news.example.cn/rss.xml"})
+    feed_date = datetime(2019, 3, 6, 9, 0, tzinfo=SH)
+    body = page(title="样例学会", h1="样例学会", head="<meta name='publishdate' content='2009-03-06'>")
+    response = HtmlResponse("https://news.example.cn/a/1.html", body=body,
+                            request=Request("https://news.example.cn/a/1.html"))
+    item = next(spider.parse_article(response, "学会召开网贷风险专题研讨会", feed_date))
+    article = item.article
+    assert (article.title, article.published_at, article.date_source) == (
+        "学会召开网贷风险专题研讨会", feed_date, "feed")
+    assert article.extra["page_published_at"].startswith("2009-03-06")
+    assert article.extra["hint"]["published_at"] == feed_date.isoformat()

@@ -2,12 +2,13 @@
 
 Modules: settings (ExtractOptions, EXTRACTION_VERSION), encoding (decode_html), dates (parse_date),
 html (tree cleaning and the density body finder), metadata (title, author), published (the date and
-its source), core (extract, Hints),
+its source), hints (Hints: what a feed or sitemap says), core (extract),
 cli_contract (extract_files for `lendwatch extract`).
 """
-from .core import Extracted, ExtractError, Hints, extract
+from .core import Extracted, ExtractError, extract
 from .dates import parse_date
 from .encoding import decode_html
+from .hints import Hints
 from .settings import EXTRACTION_VERSION, ExtractOptions
 
 __all__ = ["EXTRACTION_VERSION", "ExtractError", "ExtractOptions", "Extracted", "Hints", "decode_html",

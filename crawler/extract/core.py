@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from lxml import etree
 
 from . import html as pagehtml
 from .encoding import decode_html
+from .hints import Hints, with_hint
 from .metadata import find_author, find_title, json_ld, meta_values, norm_key
-from .published import Dated, find_published
+from .published import find_published
 from .settings import DEFAULT_OPTIONS, ExtractOptions
 
 
@@ -22,15 +23,6 @@ class ExtractError(Exception):
         self.detail = detail
 
 
-@dataclass(frozen=True)
-class Hints:
-    """What the feed or sitemap that linked the page says about it; ``source`` is "feed" or
-    "sitemap". A publisher's feed outranks the page's own metadata."""
-    title: str | None = None
-    published_at: datetime | None = None
-    source: str = "feed"
-
-
 @dataclass
 class Extracted:
     title: str | None
@@ -40,16 +32,6 @@ class Extracted:
     encoding: str
     date_source: str = "none"             # where published_at came from (published.DATE_SOURCES)
     page_published_at: datetime | None = None  # the page's own date when it disagrees with the hint
-
-
-def _with_hint(page: Dated, hints: Hints | None) -> tuple[Dated, datetime | None]:
-    """The hint's date when there is one (and the page's, when they differ by more than a day)."""
-    if hints is None or hints.published_at is None:
-        return page, None
-    hinted = Dated(hints.published_at, hints.source)
-    if page.value is not None and abs(page.value - hints.published_at) > timedelta(days=1):
-        return hinted, page.value
-    return hinted, None
 
 
 def _looks_like_html(text: str) -> bool:
@@ -81,7 +63,7 @@ def extract(body: bytes, url: str | None = None, declared_encoding: str | None =
     scripts = [el.text for el in root.iter("script") if el.text]
     pagehtml.strip_non_text(root)
     title, title_el = find_title(root, meta, ld, options, hints.title if hints else None)
-    dated, page_date = _with_hint(
+    dated, page_date = with_hint(
         find_published(root, meta, ld, scripts, title_el, url, reference_time, options), hints)
     author = find_author(root, meta, ld, title_el, options)
 

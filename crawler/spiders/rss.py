@@ -15,6 +15,8 @@ def _entry_date(entry) -> datetime | None:
 
 
 class RssSpider(SourceSpider):
+    hint_source = "feed"
+
     async def start(self):
         for url in self.start_urls:
             yield Request(url, callback=self.parse_feed, errback=self.on_error)

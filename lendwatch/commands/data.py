@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lendwatch import schema, store
 from lendwatch.commands.options import MONTH_HELP, db_option, validate_month
 
-ARTICLE_KEYS = ("url", "source", "title", "published_at", "author", "text")
+ARTICLE_KEYS = ("url", "source", "title", "published_at", "date_source", "author", "text")
 ANALYSIS_KEYS = ("relevant", "topics", "sentiment", "p_negative", "story_id")
 
 
