@@ -147,6 +147,21 @@ def test_related_reading_block_in_the_middle_never_enters_the_text():
     assert text.endswith("景区门票也在预约中。")
 
 
+def test_an_answer_opening_line_before_its_list_is_kept_and_calls_to_action_dropped():
+    items = "".join(f"<li><p>{BODY}</p></li>" for _ in range(3))
+    html = (f"<html><head><title>为什么要还网贷_样例问答</title></head><body><h1>为什么要还网贷</h1><div class='answer'>"
+            f"<p>借款人按时还款的原因可能是多方面的，每个人的处境和考虑也有所不同。以下是一些可能的原因：</p><ul>{items}</ul>"
+            f"<p>赞 赶快成为第一个赞的人吧</p></div></body></html>").encode("utf-8")
+    text = extract(html).text
+    assert text.startswith("借款人按时还款的原因可能是多方面的") and "第一个赞" not in text
+
+
+def test_a_posted_at_label_after_the_body_dates_a_blog_post():
+    found = extract(page(after="<div class='postDesc'>posted @ 2024-05-09 14:45 样例作者 阅读(430)</div>"),
+                    reference_time=FETCHED)
+    assert (found.published_at.date().isoformat(), found.date_source) == ("2024-05-09", "byline")
+
+
 def test_an_article_hidden_until_a_script_shows_it_is_kept():
     found = extract(page(body=BODY * 2, content_attrs="id='js_content' style='visibility: hidden;'"))
     assert found.text.startswith("借款人张某反映")
@@ -170,6 +185,7 @@ TRUTH = {row["file"]: row for row in map(json.loads, (Path(__file__).resolve().p
     ("039_zjfish.html", "byline"),     # site-name <title>, day badge 21 / 2024年02月
     ("020_pixnet.html", "byline"),     # Dec 28 Sat 2013 above the headline; related posts of 2011
     ("038_zhihu.html", "byline"),      # 编辑于 2025-04-22 after the body
+    ("058_cnblogs.html", "byline"),    # posted @ 2024-05-09 after the body
 ])
 def test_real_page_dates(name, source):
     found = extract((REAL / name).read_bytes(), reference_time=FETCHED)
@@ -184,7 +200,8 @@ def test_real_page_titles(name):
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real-pages is not present")
-@pytest.mark.parametrize("name", ["016_163.html", "017_qq.html", "063_sohu.html", "081_39.html", "044_qq.html"])
+@pytest.mark.parametrize("name", ["016_163.html", "017_qq.html", "063_sohu.html", "081_39.html", "044_qq.html",
+                                  "078_caijing.html", "090_baidu.html"])
 def test_real_page_bodies_are_whole_and_clean(name):
     text = extract((REAL / name).read_bytes(), reference_time=FETCHED).text.replace(" ", "")
     truth = TRUTH[name]

@@ -176,10 +176,12 @@ def find_body(root, options: ExtractOptions) -> tuple[list, list[Segment]]:
     """The element(s) holding the article and all segments; empty list when nothing qualifies."""
     segs = segments(root)
     scores: dict = {}
+    own: dict = {}
     for seg in segs:
         score = _segment_score(seg, options)
         if not score:
             continue
+        own[seg.block] = own.get(seg.block, 0.0) + score
         node, weight = _container(seg.block), 1.0
         for _ in range(3):
             if node is None:
@@ -193,7 +195,10 @@ def find_body(root, options: ExtractOptions) -> tuple[list, list[Segment]]:
     parent = best.getparent()
     if parent is not None:
         threshold = scores[best] * options.sibling_ratio
-        chosen = [el for el in parent if el is best or scores.get(el, 0.0) >= threshold]
+        # sibling containers that score well, and sibling paragraphs that read as sentences
+        # (an answer's opening line before its list)
+        chosen = [el for el in parent if el is best or scores.get(el, 0.0) >= threshold
+                  or (el.tag in _PARAGRAPH_TAGS and own.get(el, 0.0) >= options.sibling_paragraph_score)]
     return chosen, segs
 
 

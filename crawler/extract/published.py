@@ -36,7 +36,7 @@ MODIFIED_META = (
 _SCRIPT_DATE = re.compile(
     r"""(?<![\w.])["']?(ct|create_?time|createTime|publish_?time|publishTime|pub_?time|pubTime|pubDate|"""
     r"""pub_date|ptime|publishDate|datePublished)["']?\s*[:=]\s*["']([0-9][0-9:\-/ T.+Z]{7,30})["']""")
-_LABEL_DATE = re.compile(r"(?:发布|发表|更新|出版|刊发|成文|发稿)?(?:时间|日期)\s*[:：]|(?:发布|发表|编辑|更新|创建)于\s*")
+_LABEL_DATE = re.compile(r"(?:发布|发表|更新|出版|刊发|成文|发稿)?(?:时间|日期)\s*[:：]|(?:发布|发表|编辑|更新|创建)于\s*|[Pp]osted\s*(?:@|on|at)?\s*")
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?([01]\d)[-/_]?([0-3]\d)(?!\d)")
 _EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 
@@ -121,7 +121,8 @@ def byline_date(root, title_el, tz: str, ref: datetime, options: ExtractOptions)
 
 def labelled_date(root, tz: str, ref: datetime) -> datetime | None:
     """A full date after a 发布时间 / 日期 label anywhere in the page."""
-    for label in root.xpath("//body//text()[contains(., '时间') or contains(., '日期') or contains(., '于')]"):
+    for label in root.xpath("//body//text()[contains(., '时间') or contains(., '日期') or contains(., '于')"
+                           " or contains(., 'osted')]"):
         holder = label.getparent()
         context = node_text(holder) + " " + text_after(holder, 60)
         match = _LABEL_DATE.search(context)

@@ -27,7 +27,7 @@ _BOILERPLATE_LINES = (
     r"^免责声明", r"本文仅代表作者(本人|个人)?观点", r"不代表本(站|网|平台)(的)?(观点|立场)",
     r"网友评论仅供其表达个人看法", r"^(分享|分享到|转发到)[：:]", r"^(扫一扫|扫描二维码|长按(识别)?二维码)",
     r"^(点击|戳)(这里|此处|进入|查看)", r"^(关注|欢迎关注)(我们|微信|公众号)", r"^(上一篇|下一篇)[：:]", r"^版权(所有|声明)", r"^Copyright\b", r"^©", r"未经.{0,8}(授权|许可|同意).{0,12}(不得|禁止|请勿|严禁)(转载|使用|复制|摘编)",
-    r"^正在加载", r"返回\S{1,6}，查看更多$",
+    r"^正在加载", r"返回\S{1,6}，查看更多$", r"成为第一个.{0,4}的人",
     r"^[（(【\[]?\s*(本文来源[：:]\s*\S{1,30}\s*)?(责任编辑|责编|编辑|校对|审核|值班编辑)\s*[：:]\s*\S{0,20}\s*[）)】\]]?$",
     r"^(发布|发表|更新|发稿)?(时间|日期)\s*[:：].{0,60}$",
     r"^打开(.{0,6})APP", r"^(我要|我有话)(评论|说)", r"^(返回|回到)(顶部|首页)",
@@ -45,6 +45,7 @@ class ExtractOptions:
     max_link_density: float = 0.5       # a paragraph with more link text than this is navigation
     min_body_chars: int = 30            # less text than this in the best container: no article
     sibling_ratio: float = 0.3          # merge sibling containers scoring this share of the best
+    sibling_paragraph_score: float = 4.0  # and sibling paragraphs scoring this much themselves
     # metadata
     title_max_chars: int = 200
     site_part_chars: int = 16           # a <title> part this short may be a site, channel or tag name
