@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crawler.extract import Hints, extract
+from crawler.extract.published import DATE_SOURCES
 
 SH = ZoneInfo("Asia/Shanghai")
 FETCHED = datetime(2026, 12, 4, 9, 0, tzinfo=SH)
@@ -172,8 +173,8 @@ def test_an_article_hidden_until_a_script_shows_it_is_kept():
 # -- real pages where each failure kind was seen (dev split; skipped without ../shared) ----------
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-pages" / "pages"
-TRUTH = {row["file"]: row for row in map(json.loads, (Path(__file__).resolve().parents[1] / "bench" / "extract"
-                                                         / "real-pages.truth.jsonl").read_text("utf-8").splitlines())}
+TRUTH_FILE = Path(__file__).resolve().parents[1] / "bench" / "extract" / "real-pages.truth.jsonl"
+TRUTH = {row["file"]: row for row in map(json.loads, TRUTH_FILE.read_text("utf-8").splitlines())}
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real-pages is not present")
@@ -190,6 +191,7 @@ TRUTH = {row["file"]: row for row in map(json.loads, (Path(__file__).resolve().p
 def test_real_page_dates(name, source):
     found = extract((REAL / name).read_bytes(), reference_time=FETCHED)
     assert (found.published_at.date().isoformat(), found.date_source) == (TRUTH[name]["date"], source)
+    assert source in DATE_SOURCES
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real-pages is not present")

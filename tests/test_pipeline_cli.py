@@ -53,7 +53,8 @@ def test_reextract_restores_text_from_stored_pages(crawled, sample_site):
 
 def test_reextract_counts_articles_that_change_month_and_keeps_extra(crawled):
     _, db = crawled
-    month, source, extra = query(db, "select substr(published_at, 1, 7), date_source, extra from articles where id = 2")[0]
+    month, source, extra = query(
+        db, "select substr(published_at, 1, 7), date_source, extra from articles where id = 2")[0]
     assert source and source != "none"
     with sqlite3.connect(db) as conn:
         conn.execute("update articles set published_at = '2001-01-01T00:00:00+08:00' where id = 2")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from .dates import PARTIAL_DATE, RELATIVE, build, parse_byline, parse_date, parse_full, reference_in
 from .html import collapse, node_text
@@ -36,7 +37,8 @@ MODIFIED_META = (
 _SCRIPT_DATE = re.compile(
     r"""(?<![\w.])["']?(ct|create_?time|createTime|publish_?time|publishTime|pub_?time|pubTime|pubDate|"""
     r"""pub_date|ptime|publishDate|datePublished)["']?\s*[:=]\s*["']([0-9][0-9:\-/ T.+Z]{7,30})["']""")
-_LABEL_DATE = re.compile(r"(?:发布|发表|更新|出版|刊发|成文|发稿)?(?:时间|日期)\s*[:：]|(?:发布|发表|编辑|更新|创建)于\s*|[Pp]osted\s*(?:@|on|at)?\s*")
+_LABEL_DATE = re.compile(r"(?:发布|发表|更新|出版|刊发|成文|发稿)?(?:时间|日期)\s*[:：]"
+                         r"|(?:发布|发表|编辑|更新|创建)于\s*|[Pp]osted\s*(?:@|on|at)?\s*")
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?([01]\d)[-/_]?([0-3]\d)(?!\d)")
 _EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 
@@ -55,7 +57,7 @@ def _plausible(value: datetime | None, ref: datetime) -> bool:
 def _script_value(raw: str, tz: str) -> datetime | None:
     if raw.isdigit() and len(raw) in (10, 13):
         seconds = int(raw) / (1000 if len(raw) == 13 else 1)
-        return datetime.fromtimestamp(seconds, timezone.utc).astimezone(reference_in(None, tz).tzinfo)
+        return datetime.fromtimestamp(seconds, timezone.utc).astimezone(ZoneInfo(tz))
     return parse_full(raw, tz)
 
 
@@ -79,6 +81,7 @@ def script_date(scripts: list[str], tz: str, ref: datetime) -> datetime | None:
 
 
 def text_before(el, limit: int) -> str:
+    """About ``limit`` characters of the text that precedes ``el`` in the page."""
     chunks, size = [], 0
     for piece in reversed(el.xpath("preceding::text()[normalize-space()]")):
         chunks.insert(0, piece)
@@ -103,7 +106,7 @@ def _attribute_date(title_el, tz: str, ref: datetime, limit: int = 40) -> dateti
     return None
 
 
-def byline_date(root, title_el, tz: str, ref: datetime, options: ExtractOptions) -> datetime | None:
+def byline_date(title_el, tz: str, ref: datetime, options: ExtractOptions) -> datetime | None:
     """A full date on the lines beside the headline (after it, or a date line just above it)."""
     if title_el is None:
         return None
@@ -138,13 +141,13 @@ def url_date(url: str | None, tz: str, ref: datetime) -> datetime | None:
         return None
     path = re.sub(r"^[a-z]+://[^/]+", "", url)
     for match in _URL_DATE.finditer(path):
-        value = build(*match.groups(), tz=reference_in(None, tz).tzinfo)
+        value = build(*match.groups(), tz=ZoneInfo(tz))
         if _plausible(value, ref):
             return value
     return None
 
 
-def relative_date(root, title_el, reference: datetime | None, tz: str, ref: datetime,
+def relative_date(title_el, reference: datetime | None, tz: str, ref: datetime,
                   options: ExtractOptions) -> datetime | None:
     """A relative (3小时前, 昨天) or month-day date on the byline line, resolved against the fetch
     time; None when it would fall after the fetch."""
@@ -176,12 +179,12 @@ def find_published(root, meta: dict, ld: list[dict], scripts: list[str], title_e
         ("jsonld", lambda: first(str(o.get("datePublished") or o.get("dateCreated") or "") for o in ld)),
         ("meta", lambda: first(v for k in PUBLISHED_META for v in meta.get(k, []))),
         ("script", lambda: script_date(scripts, tz, ref)),
-        ("byline", lambda: byline_date(root, title_el, tz, ref, options)),
+        ("byline", lambda: byline_date(title_el, tz, ref, options)),
         ("byline", lambda: labelled_date(root, tz, ref)),
         ("url", lambda: url_date(url, tz, ref)),
         ("meta", lambda: first(v for k in MODIFIED_META for v in meta.get(k, []))),
         ("jsonld", lambda: first(str(o.get("dateModified") or "") for o in ld)),
-        ("relative", lambda: relative_date(root, title_el, reference, tz, ref, options)),
+        ("relative", lambda: relative_date(title_el, reference, tz, ref, options)),
     )
     for source, step in steps:
         value = step()
