@@ -64,7 +64,7 @@ def _article_values(article: ArticleRecord) -> dict:
         "url": article.url, "source": article.source, "title": article.title,
         "published_at": to_local_iso(article.published_at), "author": article.author,
         "text": article.text, "text_hash": sha256(article.text),
-        "extraction_version": article.extraction_version,
+        "extraction_version": article.extraction_version, "date_source": article.date_source,
         "extra": {k: v for k, v in (article.extra or {}).items() if k != "complaint"},
     }
 
@@ -112,15 +112,15 @@ def _upsert_complaint(conn, canonical_url: str, complaint: dict) -> None:
 def _upsert_article_row(conn, article: ArticleRecord, page_id: int | None) -> str:
     a = schema.articles
     values = _article_values(article)
-    found = conn.execute(select(a.c.id, a.c.text_hash, a.c.title, a.c.published_at)
+    found = conn.execute(select(a.c.id, a.c.text_hash, a.c.title, a.c.published_at, a.c.date_source)
                          .where(a.c.canonical_url == article.canonical_url)).first()
     if found is None:
         now = now_utc()
         conn.execute(insert(a).values(canonical_url=article.canonical_url, page_id=page_id,
                                       first_seen_at=now, updated_at=now, **values))
         return "new"
-    if (found.text_hash, found.title, found.published_at) == (
-            values["text_hash"], values["title"], values["published_at"]):
+    if (found.text_hash, found.title, found.published_at, found.date_source) == (
+            values["text_hash"], values["title"], values["published_at"], values["date_source"]):
         return "unchanged"
     conn.execute(update(a).where(a.c.id == found.id).values(page_id=page_id, updated_at=now_utc(),
                                                              **values))
@@ -131,6 +131,14 @@ def save_article(engine: Engine, article: ArticleRecord, page_id: int | None = N
     """Upsert one article by canonical URL (used by re-extraction)."""
     with engine.begin() as conn:
         return _upsert_article(conn, article, page_id)
+
+
+def stored_article(engine: Engine, canonical_url: str):
+    """The stored article's ``published_at`` and ``extra`` (a row), or None."""
+    a = schema.articles
+    with engine.connect() as conn:
+        return conn.execute(select(a.c.published_at, a.c.extra)
+                            .where(a.c.canonical_url == canonical_url)).first()
 
 
 def iter_pages(engine: Engine, source: str | None = None):

@@ -55,3 +55,4 @@ class ArticleRecord:
     published_at: datetime | None = None
     author: str | None = None
     extra: dict = field(default_factory=dict)
+    date_source: str | None = None

@@ -21,7 +21,7 @@ from sqlalchemy import (
     JSON,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -85,6 +85,8 @@ articles = Table(
     Column("first_seen_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
     Column("extra", JSON, info={"since": 2}),
+    # where published_at came from: feed, sitemap, jsonld, meta, script, byline, url, relative, none
+    Column("date_source", String(20), info={"since": 5}),
 )
 
 analyses = Table(

@@ -4,7 +4,7 @@ from sqlalchemy import Engine, select
 
 from lendwatch import schema
 
-ARTICLE_KEYS = ("url", "source", "title", "published_at", "author", "text")
+ARTICLE_KEYS = ("url", "source", "title", "published_at", "date_source", "author", "text")
 ANALYSIS_KEYS = ("relevant", "topics", "sentiment", "p_negative", "story_id")
 
 

@@ -42,7 +42,7 @@ def test_export_of_an_empty_database(tmp_path):
     result = CliRunner().invoke(cli, ["export", "--format", "csv", "--db", db])
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "url,source,title,published_at,author,text,relevant,topics,sentiment,p_negative,story_id"]
+        "url,source,title,published_at,date_source,author,text,relevant,topics,sentiment,p_negative,story_id"]
 
 
 def test_db_from_environment(tmp_path, monkeypatch):

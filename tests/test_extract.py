@@ -211,7 +211,8 @@ def test_extract_files_rows_and_exit_code(tmp_path):
     assert [r["input"] for r in rows] == [good, str(FIXTURES / "no_article.html"), missing]
     assert rows[1]["text"] == "" and rows[1]["error"] == "no-body"
     assert rows[2]["text"] == "" and rows[2]["error"].startswith("unreadable")
-    assert set(rows[0]) == {"input", "title", "published_at", "author", "text"}
+    assert set(rows[0]) == {"input", "title", "published_at", "date_source", "author", "text"}
+    assert rows[0]["date_source"] in ("meta", "byline")
 
 
 def test_extraction_version_is_a_string():

@@ -46,9 +46,22 @@ def test_reextract_restores_text_from_stored_pages(crawled, sample_site):
     hits_before = dict(sample_site.hits)
     result = run_cli("reextract", "--db", db)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"unchanged: {count - 1}, updated: 1"
+    assert result.stdout.splitlines() == [f"unchanged: {count - 1}, updated: 1", "changed month: 0"]
     assert query(db, "select text from articles where id = 1")[0][0] != "damaged"
     assert sample_site.hits == hits_before  # nothing fetched
+
+
+def test_reextract_counts_articles_that_change_month_and_keeps_extra(crawled):
+    _, db = crawled
+    month, source, extra = query(
+        db, "select substr(published_at, 1, 7), date_source, extra from articles where id = 2")[0]
+    assert source and source != "none"
+    with sqlite3.connect(db) as conn:
+        conn.execute("update articles set published_at = '2001-01-01T00:00:00+08:00' where id = 2")
+    result = run_cli("reextract", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "changed month: 1"
+    assert query(db, "select substr(published_at, 1, 7), extra from articles where id = 2")[0] == (month, extra)
 
 
 def test_analyze_then_export_and_run(crawled, tmp_path):
@@ -64,7 +77,7 @@ def test_analyze_then_export_and_run(crawled, tmp_path):
     records = [json.loads(line) for line in lines]
     september = query(db, "select count(*) from articles where published_at like '2024-09%'")[0][0]
     assert len(records) == september > 0
-    assert set(records[0]) == {"url", "source", "title", "published_at", "author", "text", "relevant",
+    assert set(records[0]) == {"url", "source", "title", "published_at", "date_source", "author", "text", "relevant",
                                "topics", "sentiment", "p_negative", "story_id"}
     assert all(r["published_at"].startswith("2024-09") for r in records)
 

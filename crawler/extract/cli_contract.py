@@ -14,7 +14,8 @@ def extract_files(paths: list[str], url: str | None) -> tuple[list[dict], int]:
     rows: list[dict] = []
     failed = False
     for path in paths:
-        row: dict = {"input": path, "title": None, "published_at": None, "author": None, "text": ""}
+        row: dict = {"input": path, "title": None, "published_at": None, "date_source": "none", "author": None,
+                     "text": ""}
         try:
             with open(path, "rb") as handle:
                 body = handle.read()
@@ -30,6 +31,6 @@ def extract_files(paths: list[str], url: str | None) -> tuple[list[dict], int]:
         else:
             row.update(title=article.title,
                        published_at=article.published_at.isoformat() if article.published_at else None,
-                       author=article.author, text=article.text)
+                       date_source=article.date_source, author=article.author, text=article.text)
         rows.append(row)
     return rows, 1 if failed else 0

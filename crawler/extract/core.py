@@ -8,7 +8,9 @@ from lxml import etree
 
 from . import html as pagehtml
 from .encoding import decode_html
-from .metadata import find_author, find_date, find_title, json_ld, meta_values, norm_key
+from .hints import Hints, with_hint
+from .metadata import find_author, find_title, json_ld, meta_values, norm_key
+from .published import find_published
 from .settings import DEFAULT_OPTIONS, ExtractOptions
 
 
@@ -28,6 +30,8 @@ class Extracted:
     author: str | None
     text: str
     encoding: str
+    date_source: str = "none"             # where published_at came from (published.DATE_SOURCES)
+    page_published_at: datetime | None = None  # the page's own date when it disagrees with the hint
 
 
 def _looks_like_html(text: str) -> bool:
@@ -38,10 +42,11 @@ def _looks_like_html(text: str) -> bool:
 
 def extract(body: bytes, url: str | None = None, declared_encoding: str | None = None,
             reference_time: datetime | None = None,
-            options: ExtractOptions = DEFAULT_OPTIONS) -> Extracted:
+            options: ExtractOptions = DEFAULT_OPTIONS, hints: Hints | None = None) -> Extracted:
     """Title, publication date, author/outlet and body text of one article page.
 
-    Raises ExtractError(reason) when the page holds no article."""
+    ``reference_time`` is the fetch time (now when None): relative dates resolve against it and no
+    date after it is taken. Raises ExtractError(reason) when the page holds no article."""
     if not body or not body.strip():
         raise ExtractError("empty", "no bytes")
     if b"\x00" in body[:1024] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -55,9 +60,11 @@ def extract(body: bytes, url: str | None = None, declared_encoding: str | None =
         raise ExtractError("not-html", str(err)) from err
     meta = meta_values(root)
     ld = json_ld(root)
+    scripts = [el.text for el in root.iter("script") if el.text]
     pagehtml.strip_non_text(root)
-    title, title_el = find_title(root, meta, ld, options)
-    published_at = find_date(root, meta, ld, title_el, reference_time, options)
+    title, title_el = find_title(root, meta, ld, options, hints.title if hints else None)
+    dated, page_date = with_hint(
+        find_published(root, meta, ld, scripts, title_el, url, reference_time, options), hints)
     author = find_author(root, meta, ld, title_el, options)
 
     pagehtml.strip_furniture(root, options)
@@ -69,5 +76,5 @@ def extract(body: bytes, url: str | None = None, declared_encoding: str | None =
     text_out = "\n".join(lines)
     if len(text_out) < options.min_body_chars:
         raise ExtractError("no-body", f"{len(text_out)} characters of body text")
-    return Extracted(title=title, published_at=published_at, author=author, text=text_out,
-                     encoding=encoding)
+    return Extracted(title=title, published_at=dated.value, author=author, text=text_out,
+                     encoding=encoding, date_source=dated.source, page_published_at=page_date)

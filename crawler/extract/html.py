@@ -24,7 +24,11 @@ _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "bl
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[，。！？；：、,.!?;]")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
+_VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden", re.I)
+# an invisible block holding at least this much text is an article a script reveals (WeChat's
+# #js_content is visibility:hidden until its script runs), not furniture
+REVEALED_MIN_CHARS = 200
 _CLASS_SPLIT = re.compile(r"[\s_\-]+")
 _CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
 
@@ -60,14 +64,17 @@ def drop(el) -> None:
 
 
 def strip_non_text(root) -> None:
-    """Remove scripts, styles, embedded objects and hidden elements (in place)."""
+    """Remove scripts, styles, embedded objects and hidden elements (in place); a
+    ``visibility:hidden`` block with a whole article's text in it stays."""
     for el in list(root.iter(*_NEVER_TEXT)):
         drop(el)
     for el in root.xpath("//*[@hidden or @style or @aria-hidden='true']"):
-        if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "") \
-                or el.get("aria-hidden") == "true":
-            if el.tag not in ("html", "body"):
-                drop(el)
+        if el.tag in ("html", "body"):
+            continue
+        style = el.get("style") or ""
+        if el.get("hidden") is not None or el.get("aria-hidden") == "true" or _DISPLAY_NONE.search(style) \
+                or (_VISIBILITY_HIDDEN.search(style) and len(node_text(el)) < REVEALED_MIN_CHARS):
+            drop(el)
 
 
 def is_furniture(el, options: ExtractOptions) -> bool:
@@ -169,10 +176,12 @@ def find_body(root, options: ExtractOptions) -> tuple[list, list[Segment]]:
     """The element(s) holding the article and all segments; empty list when nothing qualifies."""
     segs = segments(root)
     scores: dict = {}
+    own: dict = {}
     for seg in segs:
         score = _segment_score(seg, options)
         if not score:
             continue
+        own[seg.block] = own.get(seg.block, 0.0) + score
         node, weight = _container(seg.block), 1.0
         for _ in range(3):
             if node is None:
@@ -186,7 +195,10 @@ def find_body(root, options: ExtractOptions) -> tuple[list, list[Segment]]:
     parent = best.getparent()
     if parent is not None:
         threshold = scores[best] * options.sibling_ratio
-        chosen = [el for el in parent if el is best or scores.get(el, 0.0) >= threshold]
+        # sibling containers that score well, and sibling paragraphs that read as sentences
+        # (an answer's opening line before its list)
+        chosen = [el for el in parent if el is best or scores.get(el, 0.0) >= threshold
+                  or (el.tag in _PARAGRAPH_TAGS and own.get(el, 0.0) >= options.sibling_paragraph_score)]
     return chosen, segs
 
 
@@ -202,18 +214,24 @@ def body_paragraphs(chosen: list, segs: list[Segment], options: ExtractOptions) 
         if seg.link_chars / len(seg.text) > options.max_link_density:
             continue
         lines.append(seg.text)
-    return [line for line in drop_related_tail(lines, options)
+    return [line for line in drop_related(lines, options)
             if not options.boilerplate_lines.search(line)]
 
 
-def drop_related_tail(lines: list[str], options: ExtractOptions) -> list[str]:
-    """Cut a trailing "相关阅读：" block: a related-links heading followed only by title-like lines."""
-    for i, line in enumerate(lines):
-        if options.related_heading.match(line) and all(
-                len(rest) <= options.title_line_chars and not rest.endswith(("。", "！", "？", "…"))
-                for rest in lines[i + 1:]):
-            return lines[:i]
-    return lines
+def drop_related(lines: list[str], options: ExtractOptions) -> list[str]:
+    """Cut related-links and recommendation blocks: a heading (相关阅读, 推荐阅读, 热门文章…) and the
+    title-like lines after it, wherever the block sits; sentences after the block stay."""
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        if options.related_heading.match(line):
+            skipping = True
+            continue
+        if skipping and len(line) <= options.title_line_chars and not line.endswith(("。", "！", "？", "…", "”")):
+            continue
+        skipping = False
+        out.append(line)
+    return out
 
 
 def block_lines(root) -> list[str]:

@@ -4,28 +4,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import datetime
 
-from .dates import PARTIAL_DATE, RELATIVE, parse_date, parse_full
 from .html import collapse, node_text
 from .settings import ExtractOptions
 
-_PUBLISHED_META = (
-    "article:published_time", "og:published_time", "og:article:published_time", "og:release_date",
-    "publishdate", "publish_date", "publish-date", "pubdate", "pubtime", "ptime", "publishtime",
-    "publish_time", "datepublished", "dc.date.issued", "dc.date.created", "dc.date", "dcterms.issued",
-    "dcterms.created", "date", "citation_publication_date", "citation_date", "sailthru.date",
-    "parsely-pub-date", "weibo: article:create_at", "created", "firstpublishedtime", "releasedate",
-)
-_MODIFIED_META = (
-    "article:modified_time", "og:updated_time", "datemodified", "dateupdate", "lastmodified",
-    "last-modified", "weibo: article:update_at", "dcterms.modified", "updated",
-)
 _TITLE_META = ("og:title", "twitter:title", "title", "headline", "dc.title", "sharetitle")
 _AUTHOR_META = ("article:author", "author", "dc.creator", "byl", "sailthru.author", "parsely-author")
 _OUTLET_META = ("og:site_name", "source", "mediaid", "publisher", "application-name")
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-–—]+\s|--|——)\s*")
-_LABEL_DATE = re.compile(r"(?:发布|发表|更新|出版|刊发|成文)?(?:时间|日期)\s*[:：]")
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-–—]+\s|--|——|::|(?<![A-Za-z0-9])-)\s*")
+_COUNT_PREFIX = re.compile(r"^\s*[(（][^()（）]{0,30}\d[^()（）]{0,30}[)）]\s*")
 _AUTHOR_LINE = re.compile(r"(?:作者|撰文|文)\s*[:：/]\s*([^\s|｜/,，;；:：()（）]{2,20})")
 _SOURCE_LINE = re.compile(r"(?:来源|來源|来自|來自|出处|出處|稿源|信息来源|信息來源)\s*[:：]\s*([^\s|｜,，;；:：]{2,30})")
 _LABEL_PREFIX = re.compile(r"^(?:作者|来源|來源|来自|來自|出处|出處|稿源|记者|記者|编辑|編輯)\s*[:：]?\s*")
@@ -87,49 +74,89 @@ def _first(meta: dict, keys) -> str | None:
     return None
 
 
-def find_title(root, meta: dict, ld: list[dict], options: ExtractOptions):
-    """(title, element showing it). Candidates from metadata and headings; the longest candidate that
-    the <title> contains wins, because <title> is the title plus the site name."""
-    candidates: list[tuple[str, object]] = []
-    for key in _TITLE_META:
-        candidates += [(v, None) for v in meta.get(key, [])]
-    candidates += [(_name_of(o.get("headline")) or "", None) for o in ld]
-    for el in root.xpath("//h1|//h2|//h3|//*[@itemprop='headline']|//*[contains(@class,'title') or "
+def strip_site_name(title: str, options: ExtractOptions) -> str:
+    """标题_站名, 标题-频道-站名, 标题 | 站名, (3 条消息) 标题: the headline without the short
+    site, channel and tag parts around it (a part is dropped only while a headline remains)."""
+    title = _COUNT_PREFIX.sub("", title)
+    while True:
+        cuts = list(_TITLE_SPLIT.finditer(title))
+        if not cuts:
+            return title
+        last = cuts[-1]
+        head, tail = title[:last.start()].strip(), title[last.end():].strip()
+        if len(norm_key(tail)) > options.site_part_chars or len(norm_key(head)) < 4:
+            return title
+        title = head
+
+
+def _title_candidates(root, meta: dict, ld: list[dict], options: ExtractOptions) -> list[tuple[str, object, str]]:
+    """(text, element or None, kind) from metadata, JSON-LD and headings; kind is meta, jsonld, h1 or heading."""
+    found = [(v, None, "meta") for key in _TITLE_META for v in meta.get(key, [])]
+    found += [(_name_of(o.get("headline")) or "", None, "jsonld") for o in ld]
+    for el in root.xpath("//h1|//h2|//h3|//h4|//h5|//*[@itemprop='headline']|//*[contains(@class,'title') or "
                          "contains(@id,'title') or contains(@class,'Title') or contains(@id,'Title')]"):
         if el.tag in ("title", "a", "body", "html"):
             continue
         text = node_text(el)
         if 4 <= len(text) <= options.title_max_chars:
-            candidates.append((text, el))
-    page_title = collapse(root.findtext(".//title") or "")
+            found.append((text, el, "h1" if el.tag == "h1" else "heading"))
+    return [c for c in found if c[0]]
+
+
+def _pick_title(candidates, page_title: str, hint: str | None, options: ExtractOptions) -> str | None:
+    """The feed's title; else a headline two of metadata / JSON-LD / <h1> agree on; else the longest
+    candidate inside <title> (a shorter one at its start or end beats the whole <title>); else the
+    <title> stripped of its site name."""
+    if hint and hint.strip():
+        return collapse(hint)
     page_key = norm_key(page_title)
-    best = None
-    if page_key:
-        for text, el in candidates:
-            key = norm_key(text)
-            if len(key) >= 4 and key in page_key and (best is None or len(key) > len(norm_key(best[0]))):
-                best = (text, el)
-    if best is None:
-        for text, el in candidates:  # metadata first, then h1 ...
-            if text and (el is None or el.tag == "h1"):
-                best = (text, el)
-                break
-    if best is None and page_title:
-        parts = [p for p in _TITLE_SPLIT.split(page_title) if p]
-        best = (max(parts, key=len) if parts else page_title, None)
-    if best is None:
-        return None, None
-    text, el = best
-    if el is None:  # find where the page shows it, to look for the date line beside it
+    votes: dict[str, set] = {}
+    for text, _, kind in candidates:
+        votes.setdefault(norm_key(text), set()).add(kind)
+    for text, _, kind in candidates:
         key = norm_key(text)
-        for cand_text, cand_el in candidates:
-            if cand_el is not None and norm_key(cand_text) == key:
-                el = cand_el
-                break
-    return text, el
+        if kind != "heading" and len(votes[key] - {"heading"}) >= 2 and (key != page_key or "h1" in votes[key]):
+            return text
+    inside = [text for text, _, _ in candidates if len(norm_key(text)) >= 4 and norm_key(text) in page_key]
+    shown_whole = [text for text, el, _ in candidates if el is not None and norm_key(text) == page_key]
+    parts = [t for t in inside if norm_key(t) != page_key
+             and (page_key.startswith(norm_key(t)) or page_key.endswith(norm_key(t)))]
+    if parts:
+        return max(parts, key=lambda t: len(norm_key(t)))
+    if shown_whole:
+        return shown_whole[0]
+    if inside and any(norm_key(t) != page_key for t in inside):
+        return max(inside, key=lambda t: len(norm_key(t)) if norm_key(t) != page_key else 0)
+    if inside:
+        return strip_site_name(page_title, options)
+    if page_key and len(page_key) <= options.site_part_chars and not _TITLE_SPLIT.search(page_title):
+        # a <title> that is only the site name: the heading that names it and more
+        for text, el, kind in candidates:
+            if el is not None and page_key in norm_key(text) and norm_key(text) != page_key:
+                return text
+    for text, el, kind in candidates:
+        if kind in ("meta", "jsonld", "h1") and norm_key(text) != page_key:
+            return text
+    return strip_site_name(page_title, options) if page_title else None
 
 
-def _text_after(el, limit: int) -> str:
+def find_title(root, meta: dict, ld: list[dict], options: ExtractOptions, hint: str | None = None):
+    """(title, element showing it): see _pick_title for the order."""
+    candidates = _title_candidates(root, meta, ld, options)
+    page_title = collapse(root.findtext(".//title") or "")
+    text = _pick_title(candidates, page_title, hint, options)
+    if not text:
+        return None, None
+    key = norm_key(text)
+    shown = [el for cand, el, _ in candidates if el is not None and norm_key(cand) == key]
+    if not shown:  # where the page shows it (the date line sits beside it)
+        shown = [el for cand, el, kind in candidates if el is not None and kind == "h1"
+                 and (key in norm_key(cand) or norm_key(cand) in key)]
+    return text, (shown[0] if shown else None)
+
+
+def text_after(el, limit: int) -> str:
+    """About ``limit`` characters of the text that follows ``el`` in the page."""
     chunks, size = [], 0
     for piece in el.xpath("following::text()[normalize-space()]"):
         chunks.append(piece)
@@ -139,44 +166,9 @@ def _text_after(el, limit: int) -> str:
     return collapse(" ".join(chunks))
 
 
-def find_date(root, meta: dict, ld: list[dict], title_el, reference: datetime | None,
-              options: ExtractOptions) -> datetime | None:
-    """Published meta / JSON-LD, then a full date beside the title or after a 发布时间 label,
-    then modified meta, then a month-day beside the title."""
-    tz = options.timezone
-    for value in [v for k in _PUBLISHED_META for v in meta.get(k, [])] + \
-                 [str(o.get("datePublished") or o.get("dateCreated") or "") for o in ld]:
-        found = parse_date(value, reference, tz) if value else None
-        if found is not None:
-            return found
-    near = _text_after(title_el, options.date_scan_chars) if title_el is not None else ""
-    found = parse_full(near, tz)
-    if found is not None:
-        return found
-    for label in root.xpath("//body//text()[contains(., '时间') or contains(., '日期')]"):
-        holder = label.getparent()
-        context = node_text(holder) + " " + _text_after(holder, 60)
-        match = _LABEL_DATE.search(context)
-        found = parse_full(context[match.end():], tz) if match else None
-        if found is not None:
-            return found
-    for value in [v for k in _MODIFIED_META for v in meta.get(k, [])] + \
-                 [str(o.get("dateModified") or "") for o in ld]:
-        found = parse_date(value, reference, tz) if value else None
-        if found is not None:
-            return found
-    # month-day or relative forms: only on the date line itself, right after the title
-    line = near[:options.date_line_chars]
-    for pattern in (RELATIVE, PARTIAL_DATE):
-        match = pattern.search(line)
-        if match:
-            return parse_date(match.group(0), reference, tz)
-    return None
-
-
 def find_author(root, meta: dict, ld: list[dict], title_el, options: ExtractOptions) -> str | None:
     """Visible 作者 / 记者 / 来源 beside the title, then metadata (author, then outlet)."""
-    near = _text_after(title_el, options.date_scan_chars) if title_el is not None else ""
+    near = text_after(title_el, options.date_scan_chars) if title_el is not None else ""
     for pattern in (_AUTHOR_LINE, _SOURCE_LINE):
         match = pattern.search(near)
         if match:

@@ -15,7 +15,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import stats
 from crawler.config import SourceBase, kind_of
-from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
+from crawler.extract import EXTRACTION_VERSION, ExtractError, Hints, extract
+from crawler.extract.hints import date_extra
 from crawler.items import PageItem
 from crawler.safety import link_problem
 from crawler.urls import canonical_url
@@ -167,13 +168,18 @@ class SourceSpider(Spider):
         self.logger.info("dropped %s: %s", response.url, reason)
         return PageItem(page=self.page_record(response), drop_reason=reason)
 
+    hint_source: str | None = None  # "feed" / "sitemap": the linking title and date outrank the page's
+
     def parse_article(self, response, fallback_title: str | None = None,
                       fallback_date: datetime | None = None, extra: dict | None = None):
-        """Extract one article page with the generic extractor."""
+        """Extract one article page with the generic extractor. With a ``hint_source`` the title and
+        date of the feed item or sitemap entry win over the page's; otherwise they fill gaps."""
         page = self.page_record(response)
+        hints = Hints(fallback_title, fallback_date, self.hint_source) \
+            if self.hint_source and (fallback_title or fallback_date) else None
         try:
             found = extract(response.body, url=response.url,
-                            declared_encoding=charset_of(page.content_type))
+                            declared_encoding=charset_of(page.content_type), hints=hints)
         except ExtractError as exc:
             yield self.dropped_item(response, exc.reason)
             return
@@ -181,4 +187,6 @@ class SourceSpider(Spider):
         yield PageItem(page=page, article=ArticleRecord(
             canonical_url=page.canonical_url, url=response.url, source=self.name, text=found.text,
             title=found.title or fallback_title, published_at=found.published_at or fallback_date,
-            author=found.author, extra=extra or {}, extraction_version=EXTRACTION_VERSION))
+            author=found.author, extra={**(extra or {}), **date_extra(hints, found.page_published_at)},
+            extraction_version=EXTRACTION_VERSION,
+            date_source=found.date_source if found.published_at or not fallback_date else "feed"))

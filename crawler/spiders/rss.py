@@ -30,6 +30,7 @@ class FeedSpider(SourceSpider):
     """Reads feeds: each item's link (matching ``allow``, when set) is an article."""
 
     allow: re.Pattern | None = None
+    hint_source = "feed"
 
     async def start(self):
         for url in self.start_urls:

@@ -15,6 +15,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler import stats
 from crawler.config import SourceBase, regex
+from crawler.extract import parse_date
 from crawler.safety import link_problem
 from crawler.spiders.base import SourceSpider
 
@@ -53,6 +54,8 @@ class SitemapSpider(SourceSpider):
         for url in self.start_urls:
             yield self.request(url, self.parse_sitemap)
 
+    hint_source = "sitemap"
+
     def sitemap_filter(self, entries):
         """Only entries whose ``loc`` can be requested: one bad ``<loc>`` never stops the rest."""
         for entry in entries:
@@ -75,5 +78,6 @@ class SitemapSpider(SourceSpider):
         for entry in self.sitemap_filter(sitemap):
             if sitemap.type == "sitemapindex":
                 yield self.request(entry["loc"], self.parse_sitemap)
-            elif self.allow.search(entry["loc"]):
-                yield self.article_request(entry["loc"])
+            elif self.allow.search(entry["loc"]):  # lastmod: the entry's date, a hint for its page
+                lastmod = parse_date(entry["lastmod"]) if entry.get("lastmod") else None
+                yield self.article_request(entry["loc"], cb_kwargs={"fallback_date": lastmod})

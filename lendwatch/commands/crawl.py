@@ -1,5 +1,6 @@
 """``lendwatch crawl`` and ``lendwatch reextract``: the crawler stage."""
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -45,25 +46,38 @@ def crawl(ctx, sources_file, only, since, quiet, db):
 def reextract(ctx, source, db):
     """Re-run extraction on stored pages, without fetching anything.
 
+    Relative dates resolve against each page's fetch time; a feed or sitemap date stored with the
+    article still wins. Prints the outcomes and how many articles changed month (dated or not).
+
     \b
     Example:
       lendwatch reextract --source chinanews
     """
     from crawler import store
-    from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
-    from lendwatch.records import ArticleRecord
+    from crawler.extract import EXTRACTION_VERSION, ExtractError, Hints, extract
+    from crawler.extract.hints import date_extra
+    from lendwatch.records import ArticleRecord, to_local_iso
 
     engine = open_db(db)
     outcomes: dict[str, int] = {}
+    moved = 0
     for page in store.iter_pages(engine, source):
+        old = store.stored_article(engine, page["canonical_url"])
+        kept = {k: v for k, v in ((old.extra if old else None) or {}).items() if k != "page_published_at"}
+        hints = Hints.from_extra(kept)
         try:
-            found = extract(page["body"], url=page["url"])
+            found = extract(page["body"], url=page["url"], hints=hints,
+                            reference_time=datetime.fromisoformat(page["fetched_at"]))
         except ExtractError as exc:
             outcome = f"dropped ({exc.reason})"
         else:
             outcome = store.save_article(engine, ArticleRecord(
                 canonical_url=page["canonical_url"], url=page["url"], source=page["source"],
                 text=found.text, title=found.title, published_at=found.published_at,
-                author=found.author, extraction_version=EXTRACTION_VERSION), page_id=page["id"])
+                author=found.author, extraction_version=EXTRACTION_VERSION, date_source=found.date_source,
+                extra={**kept, **date_extra(hints, found.page_published_at)}), page_id=page["id"])
+            if old is not None and (old.published_at or "")[:7] != (to_local_iso(found.published_at) or "")[:7]:
+                moved += 1
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())) or "no stored pages")
+    click.echo(f"changed month: {moved}")

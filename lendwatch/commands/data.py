@@ -50,7 +50,7 @@ def export(fmt, month, relevant_only, out_file, db):
 def extract(ctx, url, files):
     """Extract articles from saved HTML files: one JSON line per file, in order.
 
-    Each line: {"input", "title", "published_at", "author", "text"}; a file with
+    Each line: {"input", "title", "published_at", "date_source", "author", "text"}; a file with
     no article gets "text": "" and an "error" key, and the exit code is 1.
 
     \b
