@@ -3,8 +3,10 @@
 The database stays untouched (the site opens it read-only). The index holds, per article, the
 fields lists filter and sort on (``docs``), its topics and entities (``tags``), the size of its
 story (``reach``) and a contentless FTS5 table over the spaced-out title and text. New articles
-are added; when an indexed article's text changed or it disappeared, the full-text part is rebuilt
-(contentless FTS5 cannot delete a row without its old text).
+are added; when an indexed article's text changed or it disappeared, or the index was written by
+another version, the full-text part is rebuilt (contentless FTS5 cannot delete a row without its
+old text). Titles and texts are indexed in their search form (Simplified, pinyin glosses out);
+lists show the originals.
 """
 
 import json
@@ -19,7 +21,7 @@ from lendwatch.vocabulary import ENTITIES
 from reports.browse.search import spaced
 from reports.data import is_sample, outlet
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"  # 3: full text in search form (Simplified, glosses out), punctuation a barrier
 BATCH = 500
 
 _DDL = """
@@ -111,6 +113,7 @@ def update(engine: Engine, path: Path) -> IndexSummary:
     index = sqlite3.connect(path)
     try:
         index.executescript(_DDL)
+        version = index.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         known = dict(index.execute("SELECT id, stamp || '|' || text_hash FROM docs"))
         known_text = dict(index.execute("SELECT id, text_hash FROM docs"))
         seen, new_text = set(), []
@@ -138,7 +141,7 @@ def update(engine: Engine, path: Path) -> IndexSummary:
         for i in gone:
             index.execute("DELETE FROM docs WHERE id = ?", (i,))
             index.execute("DELETE FROM tags WHERE article_id = ?", (i,))
-        if gone:
+        if gone or (known and version != (INDEX_VERSION,)):
             summary.fulltext_rebuilt = True
         if summary.fulltext_rebuilt:
             index.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
