@@ -6,7 +6,8 @@ story (``reach``) and a contentless FTS5 table over the spaced-out title and tex
 are added; when an indexed article's text changed or it disappeared, or the index was written by
 another version, the full-text part is rebuilt (contentless FTS5 cannot delete a row without its
 old text). Titles and texts are indexed in their search form (Simplified, pinyin glosses out);
-lists show the originals.
+lists show the originals. ``stories`` holds each story's size, outlets and first and last
+publication time, for the lists by story.
 """
 
 import json
@@ -38,6 +39,8 @@ CREATE INDEX IF NOT EXISTS docs_reach ON docs (reach, published_at);
 CREATE TABLE IF NOT EXISTS tags (kind TEXT, value TEXT, article_id INTEGER);
 CREATE INDEX IF NOT EXISTS tags_value ON tags (kind, value, article_id);
 CREATE INDEX IF NOT EXISTS tags_article ON tags (article_id, kind, value);
+CREATE TABLE IF NOT EXISTS stories (
+    story_id INTEGER PRIMARY KEY, articles INTEGER, outlets INTEGER, first TEXT, last TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, content='', tokenize='unicode61');
 """
 
@@ -147,8 +150,12 @@ def update(engine: Engine, path: Path) -> IndexSummary:
             index.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
             new_text = [i for (i,) in index.execute("SELECT id FROM docs ORDER BY id")]
         _add_fulltext(index, engine, new_text)
-        if summary.added or summary.updated or summary.removed:
+        if summary.added or summary.updated or summary.removed or not index.execute(
+                "SELECT 1 FROM stories LIMIT 1").fetchone():
             index.execute("UPDATE docs SET reach = (SELECT count(*) FROM docs s WHERE s.story_id = docs.story_id)")
+            index.execute("DELETE FROM stories")
+            index.execute("INSERT INTO stories SELECT story_id, count(*), count(DISTINCT outlet), min(published_at), "
+                          "max(published_at) FROM docs GROUP BY story_id")
         index.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", (INDEX_VERSION,))
         index.commit()
     finally:

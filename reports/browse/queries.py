@@ -88,9 +88,9 @@ def search(index: sqlite3.Connection, f: Filters, columns: Columns, facets: bool
 
 
 STORY_SORTS = {  # the SQL order of each of reports.filters.SORTS, for stories
-    "date": "first IS NULL, first DESC, story_id DESC",
-    "oldest": "first IS NULL, first, story_id",
-    "reach": "articles DESC, outlets DESC, first DESC, story_id DESC",
+    "date": "s.first IS NULL, s.first DESC, s.story_id DESC",
+    "oldest": "s.first IS NULL, s.first, s.story_id",
+    "reach": "s.articles DESC, s.outlets DESC, s.first DESC, s.story_id DESC",
 }
 STORY_TAGS = ("lender", "region")  # the tags a story row names (platforms and regions)
 
@@ -104,12 +104,11 @@ def stories(index: sqlite3.Connection, f: Filters) -> Result:
     """
     where, args = _where(f)
     matched = f"SELECT d.story_id, count(*) AS hits FROM docs d{where} GROUP BY d.story_id"
-    total = index.execute(f"SELECT count(*) FROM ({matched})", args).fetchone()[0]
     rows = _dicts(index.execute(
-        f"SELECT s.story_id AS story_id, count(*) AS articles, count(DISTINCT s.outlet) AS outlets, "
-        f"min(s.published_at) AS first, max(s.published_at) AS last, m.hits AS hits "
-        f"FROM ({matched}) m JOIN docs s ON s.story_id = m.story_id GROUP BY s.story_id "
+        f"SELECT s.story_id, s.articles, s.outlets, s.first, s.last, m.hits, count(*) OVER () AS total "
+        f"FROM ({matched}) m CROSS JOIN stories s ON s.story_id = m.story_id "
         f"ORDER BY {STORY_SORTS[f.sort]} LIMIT ? OFFSET ?", [*args, PAGE_SIZE, (f.page - 1) * PAGE_SIZE]))
+    total = rows[0]["total"] if rows else index.execute(f"SELECT count(*) FROM ({matched})", args).fetchone()[0]
     for row in rows:
         row["origin"] = story_origin(index, row["story_id"])
         row.update(story_tags(index, row["story_id"]))
@@ -119,8 +118,9 @@ def stories(index: sqlite3.Connection, f: Filters) -> Result:
 def story_tags(index: sqlite3.Connection, story_id: int) -> dict[str, list[tuple[str, int]]]:
     """The platforms (``lender``) and regions its articles name, with how many articles name each."""
     found = {kind: [] for kind in STORY_TAGS}
+    # CROSS JOIN keeps docs the outer loop: the story's few articles, then their tags by tags_article
     for kind, value, count in index.execute(
-            f"SELECT t.kind, t.value, count(DISTINCT d.id) FROM docs d JOIN tags t ON t.article_id = d.id "
+            f"SELECT t.kind, t.value, count(DISTINCT d.id) FROM docs d CROSS JOIN tags t ON t.article_id = d.id "
             f"WHERE d.story_id = ? AND t.kind IN ({', '.join('?' * len(STORY_TAGS))}) "
             f"GROUP BY t.kind, t.value ORDER BY 3 DESC, 2", (story_id, *STORY_TAGS)):
         found[kind].append((value, count))
