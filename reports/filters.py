@@ -103,16 +103,16 @@ class Filters:
         query = urlencode(self.params(**changes))
         return f"{path}?{query}" if query else path
 
-    def active(self) -> list[tuple[str, str, str]]:
-        """(parameter, value, URL without it) for every filter set, to show and remove."""
+    def active(self, path: str = "/articles") -> list[tuple[str, str, str]]:
+        """(parameter, value, URL of ``path`` without it) for every filter set, to show and remove."""
         out = []
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name in ("tags", "sort", "page") or not value:
                 continue
-            out.append((f.name, "是" if value is True else str(value), self.url(**{f.name: f.default}, page=1)))
+            out.append((f.name, "是" if value is True else str(value), self.url(path, **{f.name: f.default}, page=1)))
         for tag in self.tags:
-            out.append((tag[0], tag[1], self.url(tags=tuple(t for t in self.tags if t != tag), page=1)))
+            out.append((tag[0], tag[1], self.url(path, tags=tuple(t for t in self.tags if t != tag), page=1)))
         return out
 
 
