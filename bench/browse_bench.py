@@ -31,7 +31,9 @@ from reports.browse.server import make
 URLS = ["/articles", "/articles?q=" + quote("催收"), "/articles?q=" + quote("催收 新规") + "&month=2024-09",
         "/articles?q=" + quote('"十项禁止性行为"'), "/articles?month=2024-09&topic=regulation",
         "/articles?relevant=1&sentiment=negative&sort=reach", "/articles?region=" + quote("北京市"),
-        "/articles?from=2024-03-01&to=2024-03-31&source=sample-people", "/articles?topic=privacy&page=20"]
+        "/articles?from=2024-03-01&to=2024-03-31&source=sample-people", "/articles?topic=privacy&page=20",
+        "/articles?q=" + quote("網貸"), "/articles?q=" + quote("催收 -新规"), "/articles?q=" + quote("新规 OR 协商还款"),
+        "/stories?q=" + quote("爆通讯录") + "&month=2024-09", "/stories?sort=reach&relevant=1"]
 REGIONS = ["北京市", "上海市", "广东省", "浙江省", "杭州市", "成都市", "河北省"]
 
 

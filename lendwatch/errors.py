@@ -3,5 +3,6 @@
 from crawler.config import ConfigError
 from lendwatch.db import StoreError
 from lendwatch.migrations import SchemaError
+from reports.alerts import AlertError
 
-USAGE_ERRORS = (ConfigError, SchemaError, StoreError)
+USAGE_ERRORS = (AlertError, ConfigError, SchemaError, StoreError)

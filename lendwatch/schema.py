@@ -21,7 +21,7 @@ from sqlalchemy import (
     JSON,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 5: articles.date_source; 6: alert_stories
 
 metadata = MetaData()
 
@@ -133,4 +133,16 @@ models = Table(
     Column("measured_on", Text),
     Column("recorded_at", String(40), nullable=False),
     info={"since": 4},
+)
+
+# --- schema step 6: what each saved alert has seen and sent -----------------------------
+alert_stories = Table(
+    "alert_stories",
+    metadata,
+    Column("alert", String(200), primary_key=True),
+    Column("story_id", Integer, primary_key=True),
+    Column("seen_at", String(40), nullable=False),  # UTC, when a run first found the story
+    Column("sent_at", String(40)),  # UTC, when its digest went out; NULL: not sent (yet)
+    Column("baseline", Boolean, nullable=False, default=False),  # there before the alert's first run: never sent
+    info={"since": 6},
 )

@@ -13,14 +13,17 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from urllib.parse import urlencode
 
-from lendwatch.vocabulary import ENTITIES, ENTITY_KINDS, MONTH, MONTH_FORM, SENTIMENTS
+from lendwatch.vocabulary import ENTITIES, ENTITY_KINDS, MONTH, SENTIMENTS
 
 SORTS = ("date", "oldest", "reach")  # newest first, oldest first, most articles in the story first
 TAG_PARAMS = ("topic", *ENTITY_KINDS)
 PARAMS = ("q", "month", "from", "to", "source", "outlet", "sentiment", "relevant", "story", *TAG_PARAMS,
           "sort", "page")
-LABELS = {"q": "搜索", "month": "月份", "date_from": "从", "date_to": "到", "source": "来源", "outlet": "发布方",
+LABELS = {"q": "搜索", "month": "月份", "date_from": "从", "date_to": "到", "source": "采集源", "outlet": "发布方",
           "sentiment": "情感", "story": "报道事件", "topic": "话题", **dict(ENTITIES.values())}  # Filters field → label
+PARAM_LABELS = {"from": "从", "to": "到", "page": "页码", "sort": "排序", **LABELS}  # URL parameter → label
+MAX_TEXT = 200  # characters in a text parameter (q, source, outlet, a tag value)
+MAX_NUMBER = 2**63 - 1  # story and page numbers fit SQLite's integers
 FIGURE = re.compile(rb'(<span class="fig" data-browse="([^"<>]*)"><a class="n")(?: href="[^"<>]*")?>')
 
 
@@ -28,7 +31,7 @@ class FilterError(ValueError):
     """A list URL parameter with a value the site cannot use."""
 
     def __init__(self, param: str, message: str):
-        super().__init__(f"{param}: {message}")
+        super().__init__(f"{PARAM_LABELS.get(param, param)}（{param}）：{message}")
         self.param = param
 
 
@@ -54,7 +57,7 @@ class Filters:
         one = lambda name: (params.get(name) or [""])[-1].strip()  # noqa: E731
         month = one("month")
         if month and not MONTH.fullmatch(month):
-            raise FilterError("month", f"{month!r} is not a month; expected {MONTH_FORM}")
+            raise FilterError("month", f"“{month}”不是月份，应写成 YYYY-MM，例如 2024-09")
         bounds = {}
         for name in ("from", "to"):
             value = one(name)
@@ -62,20 +65,24 @@ class Filters:
                 try:
                     date.fromisoformat(value)
                 except ValueError:
-                    raise FilterError(name, f"{value!r} is not a date; expected YYYY-MM-DD") from None
+                    raise FilterError(name, f"“{value}”不是日期，应写成 YYYY-MM-DD，例如 2024-09-01") from None
             bounds[name] = value
         sentiment = one("sentiment")
         if sentiment and sentiment not in SENTIMENTS:
-            raise FilterError("sentiment", f"{sentiment!r}; expected one of {', '.join(SENTIMENTS)}")
+            raise FilterError("sentiment", f"“{sentiment}”不是情感取值，可用：{'、'.join(SENTIMENTS)}")
         sort = one("sort") or "date"
         if sort not in SORTS:
-            raise FilterError("sort", f"{sort!r}; expected one of {', '.join(SORTS)}")
+            raise FilterError("sort", f"“{sort}”不是排序方式，可用：{'、'.join(SORTS)}")
         numbers = {}
         for name in ("page", "story"):
             value = one(name)
-            if value and not (value.isdigit() and int(value) > 0):
-                raise FilterError(name, f"{value!r} is not a positive whole number")
+            if value and not (value.isdigit() and 0 < int(value) <= MAX_NUMBER):
+                raise FilterError(name, f"“{value[:40]}”不是有效的正整数")
             numbers[name] = int(value) if value else None
+        for name in ("q", "source", "outlet", *TAG_PARAMS):
+            for value in params.get(name, []):
+                if len(value) > MAX_TEXT:
+                    raise FilterError(name, f"太长（{len(value)} 个字符），最多 {MAX_TEXT} 个")
         tags = tuple((kind, v.strip()) for kind in TAG_PARAMS for v in params.get(kind, []) if v.strip())
         return cls(q=one("q"), month=month, date_from=bounds["from"], date_to=bounds["to"],
                    source=one("source"), outlet=one("outlet"), sentiment=sentiment,
@@ -96,16 +103,16 @@ class Filters:
         query = urlencode(self.params(**changes))
         return f"{path}?{query}" if query else path
 
-    def active(self) -> list[tuple[str, str, str]]:
-        """(parameter, value, URL without it) for every filter set, to show and remove."""
+    def active(self, path: str = "/articles") -> list[tuple[str, str, str]]:
+        """(parameter, value, URL of ``path`` without it) for every filter set, to show and remove."""
         out = []
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name in ("tags", "sort", "page") or not value:
                 continue
-            out.append((f.name, "是" if value is True else str(value), self.url(**{f.name: f.default}, page=1)))
+            out.append((f.name, "是" if value is True else str(value), self.url(path, **{f.name: f.default}, page=1)))
         for tag in self.tags:
-            out.append((tag[0], tag[1], self.url(tags=tuple(t for t in self.tags if t != tag), page=1)))
+            out.append((tag[0], tag[1], self.url(path, tags=tuple(t for t in self.tags if t != tag), page=1)))
         return out
 
 

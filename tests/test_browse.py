@@ -17,6 +17,7 @@ from browser.browse_fixture import HOSTILE_OUTLET, HOSTILE_TITLE, build
 from crawler import store
 from lendwatch.db import connect, migrate, read_only
 from lendwatch.records import ArticleRecord
+from lendwatch.textnorm import search_form
 from reports.browse import index
 from reports.browse.app import BrowseApp
 from reports.browse.search import QueryError, fts_query, highlight, term_pattern
@@ -63,10 +64,29 @@ def db_rows(site, sql):
 def test_queries_become_fts5_phrases():
     assert fts_query("催收") == '"催 收"'
     assert fts_query('催收 新规') == '"催 收" AND "新 规"'
-    assert fts_query('"十项 禁止" P2P平台') == '"十 项 禁 止" AND "P2P 平 台"'
+    assert fts_query('"十项 禁止" P2P平台') == '"十 项 禁 止" AND "p2p 平 台"'
     assert fts_query('say "hi') == '"say" AND "hi"'
     with pytest.raises(QueryError):
         fts_query(' " ，。 ')
+
+
+def test_queries_are_normalised_and_support_exclusion_or_and_phrases():
+    assert fts_query("網(wǎng)貸") == fts_query("網貸") == fts_query("网贷") == '"网 贷"'
+    assert fts_query("ＡＰＰ") == '"app"'
+    assert fts_query("催收 -新规") == '"催 收" NOT "新 规"'
+    assert fts_query('催收 -"十项禁止"') == '"催 收" NOT "十 项 禁 止"'
+    assert fts_query("网贷 催收 OR 追债") == '"网 贷" AND ("催 收" OR "追 债")'
+    assert fts_query("催收 AND 新规") == fts_query("催收 新规")
+    for query, message in [("催收 (新规)", "不支持的搜索语法"), ("催*", "不支持的搜索语法"), ("title:催收", "不支持"),
+                           ("催收 NOT 新规", "不支持"), ("OR 催收", "OR"), ("催收 OR", "OR"), ("-催收", "只有排除词"),
+                           ("催收 OR -新规", "排除词"), (" ".join(["催收"] * 21), "太多")]:
+        with pytest.raises(QueryError, match=message):
+            fts_query(query)
+
+
+def test_highlight_marks_traditional_text_found_by_a_simplified_query():
+    marked = str(highlight("新規(guī)之下網(wǎng)貸逾期還會被爆通訊錄嗎？", term_pattern("网贷 爆通讯录")))
+    assert marked == "新規(guī)之下<mark>網(wǎng)貸</mark>逾期還會被<mark>爆通訊錄</mark>嗎？"
 
 
 def test_highlight_escapes_and_marks():
@@ -76,8 +96,9 @@ def test_highlight_escapes_and_marks():
 # --- search and filters ---------------------------------------------------------
 
 def _contains(site, *needles) -> int:
+    """Articles whose title or text holds every needle, in either script."""
     rows = db_rows(site, "SELECT title, text FROM articles")
-    return sum(all(n in f"{t}\n{x}" for n in needles) for t, x in rows)
+    return sum(all(n in search_form(f"{t}\n{x}") for n in needles) for t, x in rows)
 
 
 def test_two_character_query_finds_exactly_its_articles(site):
@@ -114,13 +135,16 @@ def test_sort_by_reach_puts_the_biggest_story_first(site):
     biggest = db_rows(site, "SELECT count(*) FROM analyses GROUP BY story_id ORDER BY 1 DESC LIMIT 1")[0][0]
     html = page(site["app"], "/articles?sort=reach")
     first = re.search(r'<ol class="hits".*?</li>', html, re.S).group()
-    assert f"{biggest} 篇转载" in first
+    assert f"同一事件共 {biggest} 篇（首发 1 篇，转载 {biggest - 1} 篇）" in first
 
 
 def test_bad_parameters_are_clear_errors(site):
-    for path, param in [("/articles?month=2024-13", "month"), ("/articles?sort=size", "sort"),
-                        ("/articles?from=yesterday", "from"), ("/articles?page=0", "page"),
-                        ("/articles?q=" + quote("，。"), "nothing to search")]:
+    for path, param in [("/articles?month=2024-13", "月份（month）：“2024-13”不是月份"),
+                        ("/articles?sort=size", "排序（sort）"), ("/articles?from=yesterday", "从（from）：“yesterday”不是日期"),
+                        ("/articles?page=0", "页码（page）"), ("/articles?q=" + quote("，。"), "没有可搜的字词"),
+                        ("/articles?story=" + "1" + "0" * 22, "报道事件（story）"),
+                        ("/articles?q=" + "催" * 201, "搜索（q）：太长"), ("/articles?outlet=" + "x" * 201, "太长"),
+                        ("/articles?q=" + quote("催收 -新规 OR 网贷"), "排除词")]:
         status, _, body = get(site["app"], path)
         assert status == 400 and param in body.decode("utf-8"), path
 

@@ -1,5 +1,6 @@
 """The subcommands, one module per family; ``COMMANDS`` is what the CLI registers."""
 
+from lendwatch.commands.alert import alert
 from lendwatch.commands.analyze import analyze, tag
 from lendwatch.commands.browse import COMMANDS as BROWSE_COMMANDS
 from lendwatch.commands.crawl import crawl, reextract
@@ -8,5 +9,5 @@ from lendwatch.commands.models import COMMANDS as MODEL_COMMANDS
 from lendwatch.commands.report import report
 from lendwatch.commands.sample import demo, run, sandbox
 
-COMMANDS = [demo, run, crawl, reextract, analyze, report, export, extract, tag, sandbox, *BROWSE_COMMANDS,
+COMMANDS = [demo, run, crawl, reextract, analyze, report, export, extract, tag, alert, sandbox, *BROWSE_COMMANDS,
             *MODEL_COMMANDS]

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from lendwatch import db as database
+from lendwatch import migrations, schema
 from lendwatch.commands.options import db_option, read_only_db
 
 
@@ -13,6 +14,10 @@ def _open(db, index_path, reports_dir, update: bool):
     from reports.browse import index
 
     engine = read_only_db(db)
+    found = migrations.current_version(engine)
+    if found > schema.SCHEMA_VERSION:
+        raise migrations.SchemaError(f"数据库 {database.resolve_url(db)} 的结构版本 {found} 比本程序支持的 "
+                                   f"{schema.SCHEMA_VERSION} 新：请升级 lendwatch 后再浏览")
     index_path = index_path or index.default_path(database.resolve_url(db))
     if update or not index_path.exists():
         summary = index.update(engine, index_path)
@@ -43,13 +48,17 @@ def browse(port, host, index_path, reports_dir, no_update, db):
       lendwatch browse --db lendwatch-demo/lendwatch.db   # then open http://127.0.0.1:8765/
     """
     from reports.browse.app import BrowseApp
-    from reports.browse.server import make
+    from reports.browse.server import is_loopback, make
 
+    if not is_loopback(host):
+        click.secho(f"警告：--host {host} 不是本机回环地址，网络上的其他机器也能打开这个站点（没有登录保护）。"
+                    "只在本机使用请去掉 --host。", err=True, fg="red", bold=True)
     engine, index_path, reports_dir = _open(db, index_path, reports_dir, update=not no_update)
     app = BrowseApp(engine, index_path, reports_dir, bind=f"{host}:{port}")
     app.warm()
     server = make(app, host, port)
-    click.echo(f"browsing site (read-only) at http://{host}:{server.server_port}/ — Ctrl-C to stop", err=False)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"browsing site (read-only) at http://{shown}:{server.server_port}/ — Ctrl-C to stop", err=False)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

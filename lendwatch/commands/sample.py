@@ -151,10 +151,15 @@ def demo(out_dir, port, quiet):
 @click.option("--out", "out_dir", default="reports", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the report.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display (for cron).")
+@click.option("--alerts", "alerts_file", envvar="LENDWATCH_ALERTS", type=click.Path(dir_okay=False, path_type=Path),
+              help="Alerts file: after the report, send the digests of new stories (lendwatch alert) "
+                   "[env LENDWATCH_ALERTS].")
 @db_option
 @click.pass_context
-def run(ctx, month, sources_file, out_dir, quiet, db):
+def run(ctx, month, sources_file, out_dir, quiet, alerts_file, db):
     """Crawl, analyse and report in one go: the command to schedule.
+
+    With --alerts, it then sends the digests of new stories (see lendwatch alert).
 
     \b
     Example (crontab: every day at 06:30):
@@ -164,5 +169,10 @@ def run(ctx, month, sources_file, out_dir, quiet, db):
     results, paths = _pipeline(db, sources_file, month, out_dir, quiet)
     for path in paths:
         click.echo(f"report: {path}")
-    if any(c.errors for c in results.values()):
+    alerts_ok = True
+    if alerts_file:
+        from lendwatch.commands.alert import run_alerts
+
+        alerts_ok = run_alerts(open_db(db), db, alerts_file)
+    if any(c.errors for c in results.values()) or not alerts_ok:
         ctx.exit(1)

@@ -2,7 +2,9 @@
 
 Everything shown comes from the web and is untrusted: templates autoescape, only http(s) URLs
 become links, stored snapshots are served sandboxed (no scripts, no outside requests), and every
-page carries a Content-Security-Policy without scripts. Only GET and HEAD are answered.
+page carries a Content-Security-Policy without scripts. Only GET and HEAD are answered; a query
+string may come percent-encoded or as raw UTF-8. Lists come as articles (``/articles``), as
+stories (``/stories``) and as Atom feeds of either (``/articles.atom``, ``/stories.atom``).
 """
 
 import csv
@@ -10,6 +12,8 @@ import io
 import re
 import sqlite3
 import zlib
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -19,7 +23,7 @@ from sqlalchemy import Engine, select
 
 from lendwatch import schema
 from lendwatch.vocabulary import ENTITIES, MONTH, SENTIMENTS, TOPICS, month_label, topic_label
-from reports.browse import columns, queries
+from reports.browse import columns, feeds, queries
 from reports.browse.search import QueryError, highlight, snippet, term_pattern
 from reports.filters import LABELS, FilterError, Filters
 from reports.filters import link_figures as _link_figures
@@ -31,6 +35,22 @@ REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data
 REPORT_NAME = re.compile(rf"report-{MONTH.pattern}(\.html|\.md|-files/[\w.-]+\.(png|csv))")
 CSV_COLUMNS = ["id", "published_at", "source", "outlet", "title", "url", "relevant", "topics",
                "sentiment", "p_negative", "story_id", "reach", "sample"]
+
+
+def query_params(environ) -> dict[str, list[str]]:
+    """The request's parameters; a raw UTF-8 query string (WSGI hands it over as Latin-1) is read as UTF-8."""
+    query = environ.get("QUERY_STRING", "")
+    try:
+        query = query.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    return parse_qs(query, keep_blank_values=False)
+
+
+def base_tag(url: str | None) -> str:
+    """A ``<base>`` pointing a snapshot's relative links at its original page ("" when it is not http(s))."""
+    url = http_url(url)
+    return f'<base href="{escape(quote(url, safe=":/?#[]@!$&()*+,;=%~"))}">' if url else ""
 
 
 def http_url(url: str | None) -> str | None:
@@ -45,7 +65,8 @@ def environment(**globals) -> Environment:
     env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     labels = {"topic_label": topic_label, "sentiment_label": lambda c: SENTIMENTS.get(c or "", c or "—")}
-    env.filters.update(labels, http_url=http_url, day=lambda iso: (iso or "")[:10] or "（无日期）")
+    env.filters.update(labels, http_url=http_url, xml_text=feeds.xml_text,
+                       day=lambda iso: (iso or "")[:10] or "（无日期）")
     env.globals.update(labels, TOPICS=TOPICS, SENTIMENTS=SENTIMENTS, month_label=month_label, **globals)
     return env
 
@@ -79,11 +100,16 @@ def article_view(art: dict, doc: tuple | None, origin: dict | None) -> dict:
     """The article template's context from its row, its index ``(outlet, reach)`` and its story's origin."""
     art["outlet"], art["reach"] = doc if doc else (art["author"] or art["source"], 1)
     evidence = art["evidence"] or {}
-    topics = [{"code": c, "label": topic_label(c),
-               "terms": (evidence.get("topics", {}).get(c) or {}).get("terms", []),
-               "sentences": (evidence.get("topics", {}).get(c) or {}).get("sentences", [])}
-              for c in art["topics"] or []]
-    marks = [(s, t["label"]) for t in topics for s in t["sentences"]]
+    shown: set[str] = set()
+    topics = []
+    for code in art["topics"] or []:
+        found = evidence.get("topics", {}).get(code) or {}
+        sentences = [s for s in dict.fromkeys(found.get("sentences", [])) if s not in shown]
+        shown.update(sentences)
+        topics.append({"code": code, "label": topic_label(code), "sentences": sentences,
+                       "terms": list(dict.fromkeys(filter(None, map(plain_term, found.get("terms", [])))))})
+    marks = [(s, topic_label(c)) for c in art["topics"] or []
+             for s in ((evidence.get("topics", {}).get(c) or {}).get("sentences", []))]
     marks += [(s, "情感：" + SENTIMENTS.get(art["sentiment"], "")) for s in evidence.get("sentiment") or []]
     marks += [(s, "相关性") for s in (evidence.get("relevant") or {}).get("sentences", [])]
     entities = [(label, param, values) for key, (param, label) in ENTITIES.items()
@@ -91,8 +117,17 @@ def article_view(art: dict, doc: tuple | None, origin: dict | None) -> dict:
     return {"a": art, "origin": origin if origin and origin["id"] != art["id"] else None, "topics": topics,
             "entities": entities,
             "paragraphs": [mark_evidence(p, marks) for p in (art["text"] or "").split("\n") if p.strip()],
-            "sentiment_sentences": evidence.get("sentiment") or [],
+            "sentiment_sentences": list(dict.fromkeys(evidence.get("sentiment") or [])),
             "title_html": mark_evidence(art["title"] or "（无标题）", marks)}
+
+
+def plain_term(term: str) -> str:
+    """An evidence term in words: a rule ``[催收+亲友/同事]`` → ``催收＋亲友或同事``, ``p2p_context:平台`` → ``平台``."""
+    term = str(term).strip()
+    rule = re.fullmatch(r"\[(.+)\]", term)
+    if rule:
+        return "＋".join("或".join(p.strip() for p in part.split("/")) for part in rule.group(1).split("+"))
+    return term.rpartition(":")[2].strip()
 
 
 def csv_cell(value) -> str:
@@ -124,14 +159,14 @@ class BrowseApp:
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO") or "/"
-        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=False)
+        params = query_params(environ)
         try:
             if method not in ("GET", "HEAD"):
                 status, headers, body = self._page("error.html", "405 Method Not Allowed",
-                                                   message="本站只读（read-only）：只接受 GET 请求。")
+                                                   message="本站只读：只接受 GET 请求。")
                 headers.append(("Allow", "GET, HEAD"))
             else:
-                status, headers, body = self._route(path, params)
+                status, headers, body = self._route(path, params, environ)
         except NotFound as exc:
             status, headers, body = self._page("error.html", "404 Not Found", message=f"没有找到：{exc}")
         except (FilterError, QueryError) as exc:
@@ -139,10 +174,9 @@ class BrowseApp:
         headers += [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
         if not any(h[0] == "Content-Security-Policy" for h in headers):
             headers.append(("Content-Security-Policy", PAGE_CSP))
+        headers.append(("Content-Length", str(len(body))))  # also for HEAD, which sends no body
         start_response(status, headers)
-        if method == "HEAD":
-            return [b""]
-        return body if isinstance(body, list) else [body]
+        return [b""] if method == "HEAD" else [body]
 
     def _page(self, template: str, status: str = "200 OK", **context):
         html = self.env.get_template("browse-" + template + ".j2").render(**context)
@@ -151,11 +185,15 @@ class BrowseApp:
     def _index(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{quote(str(self.index_path.resolve()))}?mode=ro", uri=True)
 
-    def _route(self, path: str, params: dict):
+    def _route(self, path: str, params: dict, environ: dict):
         if path == "/":
             return self.home()
         if path == "/articles":
             return self.articles(Filters.parse(params))
+        if path == "/stories":
+            return self.stories(Filters.parse(params))
+        if path in ("/articles.atom", "/stories.atom"):
+            return self.feed(path[1:-5], Filters.parse(params), feeds.site_url(environ))
         if path == "/articles.csv":
             return self.articles_csv(Filters.parse(params))
         if path == "/browse.css":
@@ -167,11 +205,11 @@ class BrowseApp:
         if match and match.group(1) == "article":
             article_id = int(match.group(2))
             return self.snapshot(article_id) if match.group(3) else self.article(article_id, params)
-        if match and not match.group(3):
+        if match and not match.group(3) and int(match.group(2)) > 0:
             return self.story(int(match.group(2)))
         if path.startswith("/reports/"):
             return self.report_file(path[len("/reports/"):])
-        raise NotFound(path)
+        raise NotFound(path if len(path) <= 80 else path[:80] + "…")
 
     # --- pages ---------------------------------------------------------------
 
@@ -192,6 +230,22 @@ class BrowseApp:
             row["snippet"] = snippet(texts.get(row["id"], ""), pattern) if f.q else ""
         pages = max(1, -(-result.total // queries.PAGE_SIZE))
         return self._page("articles.html", f=f, result=result, pages=pages)
+
+    def stories(self, f: Filters):
+        with self._index() as index:
+            result = queries.stories(index, f)
+            facets = queries.search(index, f, self.columns.get(index)).facets
+        pages = max(1, -(-result.total // queries.PAGE_SIZE))
+        return self._page("stories.html", f=f, result=result, facets=facets, pages=pages)
+
+    def feed(self, kind: str, f: Filters, site: str):
+        """The first page of the article or story list ``f`` describes, newest first, as an Atom feed."""
+        f = replace(f, sort="date", page=1)
+        with self._index() as index:
+            rows = (queries.search(index, f, self.columns.get(index), facets=False).rows if kind == "articles"
+                    else queries.stories(index, f).rows)
+        body = feeds.atom(self.env, kind, f, rows, site)
+        return "200 OK", [("Content-Type", "application/atom+xml; charset=utf-8")], body
 
     def articles_csv(self, f: Filters):
         with self._index() as index:
@@ -215,22 +269,23 @@ class BrowseApp:
     def snapshot(self, article_id: int):
         a, p = schema.articles, schema.pages
         with self.engine.connect() as conn:
-            row = conn.execute(select(p.c.body, p.c.encoding, p.c.content_type)
+            row = conn.execute(select(p.c.body, p.c.encoding, p.c.content_type, a.c.url)
                                .select_from(a.join(p, p.c.id == a.c.page_id)).where(a.c.id == article_id)).first()
         if row is None:
             raise NotFound(f"文章 {article_id} 的快照")
         charset = row.encoding or "utf-8"
         kind = "text/html" if "html" in (row.content_type or "text/html") else "text/plain"
         return "200 OK", [("Content-Type", f"{kind}; charset={charset}"),
-                          ("Content-Security-Policy", SNAPSHOT_CSP)], zlib.decompress(row.body)
+                          ("Content-Security-Policy", SNAPSHOT_CSP)], (base_tag(row.url).encode() if kind == "text/html" else b"") + zlib.decompress(row.body)
 
     def story(self, story_id: int):
         f = Filters(story=story_id, sort="oldest")
         with self._index() as index:
             rows = list(queries.iter_all(index, f))
+            named = queries.story_tags(index, story_id)
         if not rows:
             raise NotFound(f"报道事件 {story_id}")
-        return self._page("story.html", story_id=story_id, rows=rows, f=f)
+        return self._page("story.html", story_id=story_id, rows=rows, f=f, named=named, spread=spread(rows))
 
     def report_file(self, name: str):
         if not self.reports_dir or not REPORT_NAME.fullmatch(name) or not (self.reports_dir / name).is_file():
@@ -254,6 +309,29 @@ class BrowseApp:
             return []
         return sorted((p.name for p in self.reports_dir.glob("report-*.html") if REPORT_NAME.fullmatch(p.name)),
                       reverse=True)
+
+
+def spread(rows: list[dict]) -> dict:
+    """How a story spread, from its articles (earliest first): per day its outlets and the running total,
+    and the bars of a small chart of articles a day (``x``, ``width``, ``height`` within 300×60)."""
+    days: dict[str, list[str]] = {}
+    for row in rows:
+        if row["published_at"]:
+            days.setdefault(row["published_at"][:10], []).append(row["outlet"])
+    timeline, running = [], 0
+    for day, outlets in days.items():
+        running += len(outlets)
+        timeline.append({"day": day, "outlets": list(dict.fromkeys(outlets)), "count": len(outlets),
+                         "total": running})
+    if not timeline:
+        return {"timeline": [], "bars": [], "span": 0}
+    first = date.fromisoformat(timeline[0]["day"])
+    span = (date.fromisoformat(timeline[-1]["day"]) - first).days + 1
+    most = max(t["count"] for t in timeline)
+    step = 300 / span
+    bars = [{"x": round((date.fromisoformat(t["day"]) - first).days * step, 1), "width": round(max(step * 0.8, 1), 1),
+             "height": round(56 * t["count"] / most, 1), "label": f"{t['day']}：{t['count']} 篇"} for t in timeline]
+    return {"timeline": timeline, "bars": bars, "span": span}
 
 
 def link_figures(html: bytes) -> bytes:

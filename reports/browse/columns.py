@@ -14,6 +14,7 @@ import numpy as np
 FACET_LIMIT = 12
 MONTH_LIMIT = 24
 TAG_FACETS = ("topic", "lender", "regulator", "region")
+CHOICES = ("source", "outlet")  # facets counted in full: the filter form offers every value
 
 
 def _codes(values: list) -> tuple[np.ndarray, list]:
@@ -65,7 +66,8 @@ class Columns:
         out = {}
         for name, (codes, values) in self.plain.items():
             counts = np.bincount(codes if positions is None else codes[positions], minlength=len(values) + 1)
-            out[name] = _top(values, counts[:-1], by_value=name == "month")
+            out[name] = _top(values, counts[:-1], by_value=name == "month",
+                             limit=None if name in CHOICES else FACET_LIMIT)
         hit = None
         if positions is not None:
             hit = np.zeros(len(self.ids), dtype=bool)
@@ -76,11 +78,12 @@ class Columns:
         return out
 
 
-def _top(values: list, counts: np.ndarray, by_value: bool = False) -> list[tuple[str, int]]:
+def _top(values: list, counts: np.ndarray, by_value: bool = False,
+         limit: int | None = FACET_LIMIT) -> list[tuple[str, int]]:
     present = [(values[i], int(counts[i])) for i in np.flatnonzero(counts)]
     if by_value:
         return sorted(present, reverse=True)[:MONTH_LIMIT]
-    return sorted(present, key=lambda vc: (-vc[1], vc[0]))[:FACET_LIMIT]
+    return sorted(present, key=lambda vc: (-vc[1], vc[0]))[:limit]
 
 
 class Cache:

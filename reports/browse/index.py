@@ -3,8 +3,11 @@
 The database stays untouched (the site opens it read-only). The index holds, per article, the
 fields lists filter and sort on (``docs``), its topics and entities (``tags``), the size of its
 story (``reach``) and a contentless FTS5 table over the spaced-out title and text. New articles
-are added; when an indexed article's text changed or it disappeared, the full-text part is rebuilt
-(contentless FTS5 cannot delete a row without its old text).
+are added; when an indexed article's text changed or it disappeared, or the index was written by
+another version, the full-text part is rebuilt (contentless FTS5 cannot delete a row without its
+old text). Titles and texts are indexed in their search form (Simplified, pinyin glosses out);
+lists show the originals. ``stories`` holds each story's size, outlets and first and last
+publication time, for the lists by story.
 """
 
 import json
@@ -19,7 +22,7 @@ from lendwatch.vocabulary import ENTITIES
 from reports.browse.search import spaced
 from reports.data import is_sample, outlet
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"  # 3: full text in search form (Simplified, glosses out), punctuation a barrier
 BATCH = 500
 
 _DDL = """
@@ -36,6 +39,8 @@ CREATE INDEX IF NOT EXISTS docs_reach ON docs (reach, published_at);
 CREATE TABLE IF NOT EXISTS tags (kind TEXT, value TEXT, article_id INTEGER);
 CREATE INDEX IF NOT EXISTS tags_value ON tags (kind, value, article_id);
 CREATE INDEX IF NOT EXISTS tags_article ON tags (article_id, kind, value);
+CREATE TABLE IF NOT EXISTS stories (
+    story_id INTEGER PRIMARY KEY, articles INTEGER, outlets INTEGER, first TEXT, last TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, content='', tokenize='unicode61');
 """
 
@@ -111,6 +116,7 @@ def update(engine: Engine, path: Path) -> IndexSummary:
     index = sqlite3.connect(path)
     try:
         index.executescript(_DDL)
+        version = index.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         known = dict(index.execute("SELECT id, stamp || '|' || text_hash FROM docs"))
         known_text = dict(index.execute("SELECT id, text_hash FROM docs"))
         seen, new_text = set(), []
@@ -138,14 +144,18 @@ def update(engine: Engine, path: Path) -> IndexSummary:
         for i in gone:
             index.execute("DELETE FROM docs WHERE id = ?", (i,))
             index.execute("DELETE FROM tags WHERE article_id = ?", (i,))
-        if gone:
+        if gone or (known and version != (INDEX_VERSION,)):
             summary.fulltext_rebuilt = True
         if summary.fulltext_rebuilt:
             index.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
             new_text = [i for (i,) in index.execute("SELECT id FROM docs ORDER BY id")]
         _add_fulltext(index, engine, new_text)
-        if summary.added or summary.updated or summary.removed:
+        if summary.added or summary.updated or summary.removed or not index.execute(
+                "SELECT 1 FROM stories LIMIT 1").fetchone():
             index.execute("UPDATE docs SET reach = (SELECT count(*) FROM docs s WHERE s.story_id = docs.story_id)")
+            index.execute("DELETE FROM stories")
+            index.execute("INSERT INTO stories SELECT story_id, count(*), count(DISTINCT outlet), min(published_at), "
+                          "max(published_at) FROM docs GROUP BY story_id")
         index.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", (INDEX_VERSION,))
         index.commit()
     finally:

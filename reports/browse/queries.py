@@ -1,6 +1,7 @@
 """Filtered, sorted, paged article lists from the search index, for the filters of :mod:`reports.filters`.
 
-``search(index, filters, columns)`` returns a page of rows, the total and facet counts.
+``search(index, filters, columns)`` returns a page of rows, the total and facet counts;
+``stories(index, filters)`` a page of the stories those articles belong to, one row each.
 """
 
 import sqlite3
@@ -48,7 +49,7 @@ def _where(f: Filters) -> tuple[str, list]:
             args.append(getattr(f, column))
     if f.relevant:
         clauses.append("d.relevant = 1")
-    if f.story:
+    if f.story is not None:
         clauses.append("d.story_id = ?")
         args.append(f.story)
     for kind, value in f.tags:
@@ -84,6 +85,46 @@ def search(index: sqlite3.Connection, f: Filters, columns: Columns, facets: bool
     if facets and total:
         result.facets = columns.facets(positions)
     return result
+
+
+STORY_SORTS = {  # the SQL order of each of reports.filters.SORTS, for stories
+    "date": "s.first IS NULL, s.first DESC, s.story_id DESC",
+    "oldest": "s.first IS NULL, s.first, s.story_id",
+    "reach": "s.articles DESC, s.outlets DESC, s.first DESC, s.story_id DESC",
+}
+STORY_TAGS = ("lender", "region")  # the tags a story row names (platforms and regions)
+
+
+def stories(index: sqlite3.Connection, f: Filters) -> Result:
+    """One page of the stories with an article in the list ``f`` describes, and their total.
+
+    Each row describes the whole story: ``articles``, ``outlets``, ``first`` and ``last``
+    (publication times), ``origin`` (its first report, as :func:`story_origin`), ``hits`` (its
+    articles in the list) and ``lender``/``region`` (the names its articles carry, most often first).
+    """
+    where, args = _where(f)
+    matched = f"SELECT d.story_id, count(*) AS hits FROM docs d{where} GROUP BY d.story_id"
+    rows = _dicts(index.execute(
+        f"SELECT s.story_id, s.articles, s.outlets, s.first, s.last, m.hits, count(*) OVER () AS total "
+        f"FROM ({matched}) m CROSS JOIN stories s ON s.story_id = m.story_id "
+        f"ORDER BY {STORY_SORTS[f.sort]} LIMIT ? OFFSET ?", [*args, PAGE_SIZE, (f.page - 1) * PAGE_SIZE]))
+    total = rows[0]["total"] if rows else index.execute(f"SELECT count(*) FROM ({matched})", args).fetchone()[0]
+    for row in rows:
+        row["origin"] = story_origin(index, row["story_id"])
+        row.update(story_tags(index, row["story_id"]))
+    return Result(rows, total)
+
+
+def story_tags(index: sqlite3.Connection, story_id: int) -> dict[str, list[tuple[str, int]]]:
+    """The platforms (``lender``) and regions its articles name, with how many articles name each."""
+    found = {kind: [] for kind in STORY_TAGS}
+    # CROSS JOIN keeps docs the outer loop: the story's few articles, then their tags by tags_article
+    for kind, value, count in index.execute(
+            f"SELECT t.kind, t.value, count(DISTINCT d.id) FROM docs d CROSS JOIN tags t ON t.article_id = d.id "
+            f"WHERE d.story_id = ? AND t.kind IN ({', '.join('?' * len(STORY_TAGS))}) "
+            f"GROUP BY t.kind, t.value ORDER BY 3 DESC, 2", (story_id, *STORY_TAGS)):
+        found[kind].append((value, count))
+    return found
 
 
 def story_origin(index: sqlite3.Connection, story_id: int) -> dict | None:

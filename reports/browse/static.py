@@ -24,12 +24,13 @@ from sqlalchemy import Engine, select
 from lendwatch import schema
 from lendwatch.vocabulary import SENTIMENTS, is_month, month_label, topic_label
 from reports.browse import queries
-from reports.browse.app import REPORT_CSP, REPORT_NAME, article_query, article_view, csv_bytes, environment
+from reports.browse.app import (REPORT_CSP, REPORT_NAME, article_query, article_view, base_tag, csv_bytes,
+                                environment)
 from reports.filters import LABELS, Filters, link_figures
 
 MANIFEST = ".lendwatch-site"
 PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
-SNAPSHOT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
+SNAPSHOT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri http: https:"
 LISTS = {kind: LABELS[kind] for kind in ("month", "topic", "source", "sentiment")}
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -109,15 +110,17 @@ def _list_values(index: sqlite3.Connection) -> dict[str, list[str]]:
             "sentiment": column("SELECT DISTINCT sentiment FROM docs ORDER BY 1")}
 
 
-def snapshot_page(body: bytes, encoding: str | None, content_type: str | None) -> bytes:
-    """A stored raw page as a UTF-8 file that runs no script and fetches nothing (CSP first thing in it)."""
+def snapshot_page(body: bytes, encoding: str | None, content_type: str | None, url: str | None = None) -> bytes:
+    """A stored raw page as a UTF-8 file that runs no script and fetches nothing (CSP first thing in it);
+    its relative links lead to the original site (a ``<base>`` of its http(s) ``url``)."""
     try:
         text = body.decode(encoding or "utf-8", errors="replace")
     except LookupError:
         text = body.decode("utf-8", errors="replace")
     if "html" not in (content_type or "text/html"):
         text = f"<pre>{escape(text)}</pre>"
-    head = f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{SNAPSHOT_CSP}">\n'
+    head = (f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{SNAPSHOT_CSP}">'
+            f'{base_tag(url)}\n')
     return (head + text).encode("utf-8", errors="replace")
 
 
@@ -226,7 +229,7 @@ def _write_list(render, output: _Output, index, kind: str, value: str, path: str
 def _write_snapshots(engine: Engine, output: _Output, summary: SiteSummary) -> set[int]:
     a, p = schema.articles, schema.pages
     stored = set()
-    query = (select(a.c.id, p.c.body, p.c.encoding, p.c.content_type)
+    query = (select(a.c.id, a.c.url, p.c.body, p.c.encoding, p.c.content_type)
              .select_from(a.join(p, p.c.id == a.c.page_id)).order_by(a.c.id))
     with engine.connect() as conn:
         for row in conn.execution_options(yield_per=200).execute(query):
@@ -235,7 +238,7 @@ def _write_snapshots(engine: Engine, output: _Output, summary: SiteSummary) -> s
             except zlib.error:
                 summary.snapshots_unreadable += 1  # its article page says the snapshot is not exported
                 continue
-            output.write(f"article/{row.id}.snapshot.html", snapshot_page(body, row.encoding, row.content_type))
+            output.write(f"article/{row.id}.snapshot.html", snapshot_page(body, row.encoding, row.content_type, row.url))
             stored.add(row.id)
             summary.snapshots += 1
     return stored

@@ -126,3 +126,30 @@ def test_static_search_and_hostile_pages_from_file_url(static_site, page):
     assert page.title() != "snapshot script ran" and "SAMPLE DATA" in page.content()
     page.goto(static_site["out"].resolve().as_uri() + "/reports/report-2024-09.html")
     assert page.locator("a[href^='javascript:']").count() == 0  # the report links only http(s) URLs
+
+
+def test_september_stories_about_a_term_in_three_clicks(site, page):
+    """Which stories about 爆通讯录 appeared in September 2024, who reported first, which platforms were named?"""
+    page.goto(site["base"] + "/")
+    page.fill("header input[name=q]", "爆通讯录")
+    page.fill("header input[name=month]", "2024-09")
+    page.click("header button[type=submit]")  # click 1: the articles
+    page.wait_for_url(re.compile(r"/articles\?q="))
+    page.click("a.view-stories")  # click 2: the same search by story
+    page.wait_for_url(re.compile(r"/stories\?q="))
+    rows = page.locator("table.stories tr").all_inner_texts()[1:]
+    september = _count(site, "SELECT count(DISTINCT n.story_id) FROM articles a JOIN analyses n "
+                             "ON n.article_id = a.id WHERE a.published_at LIKE '2024-09%' "
+                             "AND (a.text LIKE '%爆通讯录%' OR a.text LIKE '%爆通訊錄%' OR a.title LIKE '%爆通訊錄%')")
+    assert len(rows) == int(page.inner_text("#total")) == september
+    assert any(r.startswith("新規(guī)之下網(wǎng)貸逾期還會被爆通訊錄嗎？") and "示例財經號" in r for r in rows)
+    hefei = next(r for r in rows if r.startswith("合肥警方打掉一暴力催收团伙"))
+    assert "示例新闻网\n2024-09-10 09:30" in hefei and "共 4 篇" in hefei
+    shot(page, "8-stories")
+    page.locator("table.stories a.story", has_text="合肥警方打掉一暴力催收团伙").click()  # click 3: the story
+    page.wait_for_url(re.compile(r"/story/\d+$"))
+    first = page.locator("table.story tr").nth(1).inner_text()
+    assert "示例新闻网" in first and "首发" in first
+    assert page.locator("p.platforms").inner_text().startswith("点名的平台/机构：")
+    assert page.locator("svg.timeline rect").count() == 3  # three days: 10, 11 and 12 September
+    shot(page, "9-story-spread")
