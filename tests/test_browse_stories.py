@@ -1,6 +1,7 @@
 """The journalist's desk in the browsing site: search in either script with -/OR, results by story, the
 story's spread, Atom feeds, the friction fixes and the hardening of issue 17 item 10."""
 
+import json
 import re
 import shutil
 import socket
@@ -127,7 +128,10 @@ def test_story_page_shows_spread_and_names(site):
     assert len(re.findall(r"<rect ", html)) == len(days)
     assert [tuple(r) for r in re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td class=\"n\">(\d+)</td>", html)] == [
         (d, str(n)) for d, n in days]
-    assert "首发 1 篇，转载" in html and "点名的平台/机构：（未识别到）" in html
+    lenders = {name for entities, in db_rows(site, "SELECT entities FROM analyses WHERE story_id = ?", (story,))
+               for name in json.loads(entities or "{}").get("lenders", [])}
+    assert "首发 1 篇，转载" in html
+    assert all(f">{name}</a>" in html for name in lenders) if lenders else "点名的平台/机构：（未识别到）" in html
     named = page(site["app"], "/story/17")  # a story whose article names two lenders
     assert re.search(r'点名的平台/机构：<a href="/stories\?lender=[^"]+">招联消费金融</a>（1 篇）', named)
 
