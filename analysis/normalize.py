@@ -16,17 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from lendwatch.display import strip_pinyin_glosses, to_simplified
 
 NORMALIZE_VERSION = "1"
-
-# A gloss is a parenthesised pinyin syllable (with at least one tone-marked vowel, or a bare ü
-# syllable) right after a Han character: 網(wǎng), 務(wù), 題(tí).  Half- and full-width brackets.
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-# (The bracket comes first and the Han character is checked behind it, so the search skips to brackets.)
-_PINYIN_GLOSS = re.compile(
-    r"[(（](?<=[\u3400-\u9fff\uf900-\ufaff][(（])\s*[a-zA-Z]*[" + _TONED + r"][a-zA-Z" + _TONED + r"]*\s*[)）]"
-)
 
 # Full-width letters, digits and the ASCII symbols that carry no Chinese-punctuation meaning.
 _KEEP_FULLWIDTH = set("，。；：！？（）「」『』、")
@@ -60,22 +53,6 @@ _BOILERPLATE_LINE = re.compile(
 _ZHE = re.compile(r"(?<![显昭卓土编原名巨论专拙遗合撰译著])著(?![作名称述录书者])")
 _SPACES = re.compile(r"[ \t\f\v]+")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-
-
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional -> Simplified with the cached OpenCC ``t2s`` converter."""
-    return _converter().convert(text) if text else text
-
-
-def strip_pinyin_glosses(text: str) -> str:
-    return _PINYIN_GLOSS.sub("", text)
 
 
 def fold_width(text: str) -> str:
