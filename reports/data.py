@@ -153,7 +153,8 @@ def month_topics(engine: Engine, first: str, last: str) -> dict[str, list[list[s
 
 
 def month_complaints(engine: Engine, month: str) -> list[dict]:
-    """Complaint records filed in ``month`` (by ``filed_at``, else the article's publication time)."""
+    """Complaint records filed in ``month`` (by ``filed_at``, else the article's publication time);
+    ``outlet`` is the platform's name (黑猫投诉)."""
     a, c = schema.articles, schema.complaints
     low, high = _range(month)
     when = func.coalesce(c.c.filed_at, a.c.published_at)
@@ -163,7 +164,7 @@ def month_complaints(engine: Engine, month: str) -> list[dict]:
              .where(when >= low, when < high)
              .order_by(when, c.c.article_id))
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(query)]
+        return [dict(r._mapping, outlet=display.outlet_name(r._mapping)) for r in conn.execute(query)]
 
 
 def source_catalogue(engine: Engine) -> list[dict]:
