@@ -76,7 +76,10 @@ def peaks(days: list[dict], n: int = 3) -> list[dict]:
     if not busy:
         return []
     floor = busy[min(n, len(busy)) - 1]["relevant"]
-    return [d for d in days if d["relevant"] >= floor and d["relevant"] >= 2]
+    found = [d for d in days if d["relevant"] >= floor]
+    for i, day in enumerate(found):  # ①… in the chart and the list (circled numbers go to ⑳)
+        day["mark"] = chr(0x2460 + i) if i < 20 else f"({i + 1})"
+    return found
 
 
 def topics(rel: list[dict], prev_rel: list[dict]) -> list[dict]:

@@ -114,9 +114,9 @@ def test_overview_counts(built):
     assert "去年同月库中没有文章，本期不作同比。" in md
     assert "本月有 1 篇文章尚未分析（编号 #21）" in md
     # a repost's peak day is labelled with its story's origin (published 9月1日)
-    assert "- 9月3日：2 篇，主要报道[《“爆通讯录”式催收再现：借款人亲友不堪其扰》](https://www.chinanews.com.cn/sh/2024/09-01/1007.shtml)" in md
-    assert "- 9月5日：2 篇，主要报道[《关于规范互联网贷款催收行为的通知》]" in md
-    assert "- 9月12日：3 篇，主要报道[《借一万到手七千：砍头息网贷调查（样例）》]" in md
+    assert "- ① 9月3日：2 篇，主要报道[《“爆通讯录”式催收再现：借款人亲友不堪其扰》](https://www.chinanews.com.cn/sh/2024/09-01/1007.shtml)" in md
+    assert "- ② 9月5日：2 篇，主要报道[《关于规范互联网贷款催收行为的通知》]" in md
+    assert "- ③ 9月12日：3 篇，主要报道[《借一万到手七千：砍头息网贷调查（样例）》]" in md
     assert "库中共有文章 25 篇（已分析 23 篇）" in md
     assert "投诉记录 2 条" in md
     assert "另有 1 篇无发布时间" in md
@@ -387,7 +387,8 @@ def test_chinese_chart_has_no_missing_glyphs(caplog):
               for label in ("暴力催收与骚扰", "反催收与代理维权黑产", "借款人心理与社会影响")]
     with caplog.at_level(logging.WARNING), warnings.catch_warnings():
         warnings.simplefilter("error")
-        pngs = [charts.daily_volume(days, days[:3], "2024年9月 每日声量 −1"),
+        pngs = [charts.daily_volume(days, [dict(d, mark=chr(0x2460 + i)) for i, d in enumerate(days[:20])],
+                                    "2024年9月 每日声量 −1"),
                 charts.topic_shares(topics, "热点话题占比", previous_label="2024年8月")]
     assert all(p.startswith(PNG_MAGIC) for p in pngs)
     assert not [r for r in caplog.records if "missing" in r.getMessage().lower()]
@@ -443,7 +444,7 @@ def test_publishable_wording(built, engine):
         assert "团队" not in text
     anchor = re.search(r'<td>报道事件（相关，转载归并）</td><td class="n"><a class="n" href="#(f\d+)">9</a>', html).group(1)
     assert re.search(rf'<li id="{anchor}">报道事件[^<]*（9）', html)
-    one = re.findall(r"^- (\d+月\d+日)：\d+ 篇，主要报道", md.split("## 一")[1].split("## 二")[0], re.M)
+    one = re.findall(r"^- \S (\d+月\d+日)：\d+ 篇，主要报道", md.split("## 一")[1].split("## 二")[0], re.M)
     seven = re.findall(r"^- 峰值日 (\d+月\d+日)：", md.split("## 七")[1].split("## 附录")[0], re.M)
     assert one == seven == ["9月3日", "9月5日", "9月12日"]
 
