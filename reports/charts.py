@@ -146,3 +146,27 @@ def topic_shares(topics: list[dict], title: str, previous_label: str | None) -> 
         if previous_label:
             ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=9, ncols=2)
         return _png(fig)
+
+
+LINE_COLORS = ("#b8332b", "#1a4f8b", "#2e7d4f", "#c77c0e", "#6a4c93", "#5b6770")
+
+
+def weekly_lines(weeks: list[str], series: dict[str, list[int]], title: str) -> bytes:
+    """Articles per week, one line per series (at most six; weeks labelled by their Monday, 月/日)."""
+    with rc_context(chart_rc()):
+        fig = Figure(figsize=(WIDTH_IN, 3.2), layout="constrained")
+        ax = fig.add_subplot()
+        _style(ax)
+        x = list(range(len(weeks)))
+        for (name, values), color in zip(series.items(), LINE_COLORS):
+            ax.plot(x, values, color=color, marker="o", markersize=3, linewidth=1.4, label=name)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(0, max([v for values in series.values() for v in values] + [1]) * 1.15)
+        ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
+        step = max(1, len(weeks) // 8)
+        ax.set_xticks(x[::step], [f"{int(w[5:7])}月{int(w[8:10])}日" for w in weeks][::step])
+        ax.set_xlabel("周（起始日，北京时间）")
+        ax.set_ylabel("相关文章（篇/周）")
+        fig.legend(loc="outside upper right", frameon=False, fontsize=8, ncols=3)
+        ax.set_title(title, loc="left")
+        return _png(fig)
