@@ -13,7 +13,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from reports.fonts import chart_rc
-from reports.text import short
 
 DPI = 150
 WIDTH_IN = 6.8  # fits an A4 text column
@@ -45,7 +44,7 @@ def daily_volume(days: list[dict], peaks: list[dict], title: str) -> bytes:
         ax.bar(x, [d["total"] for d in days], width=0.8, color=MUTED, label="全部文章")
         ax.bar(x, [d["relevant"] for d in days], width=0.8, color=ACCENT, label="相关文章")
         top = max([d["total"] for d in days] + [1])
-        ax.set_ylim(0, top * (1.5 + 0.45 * _levels(peaks)) + 0.6)
+        ax.set_ylim(0, top * 1.2 + 0.6)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
         ax.set_xlim(0.3, len(days) + 0.7)
@@ -53,39 +52,17 @@ def daily_volume(days: list[dict], peaks: list[dict], title: str) -> bytes:
         ax.set_xlabel("日期（日）")
         ax.set_ylabel("文章数（篇）")
         ax.set_title(title, loc="left")
-        _annotate_peaks(ax, peaks, len(days), top)
+        _mark_peaks(ax, peaks)
         ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=9, ncols=2)
         return _png(fig)
 
 
-def _levels(peaks: list[dict]) -> int:
-    """How many label rows the peak annotations need (neighbours within 9 days stack)."""
-    level, levels, previous = 0, 1, None
-    for p in sorted(peaks, key=lambda d: d["day"]):
-        level = level + 1 if previous is not None and p["day"] - previous <= 9 else 0
-        levels, previous = max(levels, level + 1), p["day"]
-    return levels
-
-
-def _annotate_peaks(ax, peaks: list[dict], days: int, top: float) -> None:
-    """Label each peak day with its count and its top story's title.
-
-    Labels float above the month's highest bar (so they never cover a bar); close
-    neighbours stack upwards, one label height per level.
-    """
-    level, previous = 0, None
-    for p in sorted(peaks, key=lambda d: d["day"]):
-        level = level + 1 if previous is not None and p["day"] - previous <= 9 else 0
-        previous = p["day"]
-        # at the edges of the month, align the label inwards so it is not cut off
-        ha = "left" if p["day"] <= 4 else "right" if p["day"] >= days - 3 else "center"
-        dx = {"left": -4, "right": 4, "center": 0}[ha]
-        title = p.get("top_title")
-        label = f"{p['label']} {p['relevant']}篇" + (f"\n{short(title, 14)}" if title else "")
-        ax.annotate(label, xy=(p["day"], max(p["relevant"], p["total"])),
-                    xytext=(dx, top * (1.1 + 0.45 * level) + 0.3), textcoords=("offset points", "data"),
-                    ha=ha, va="bottom", fontsize=8, color=ACCENT, linespacing=1.2,
-                    arrowprops={"arrowstyle": "-", "color": ACCENT, "lw": 0.6, "shrinkA": 0, "shrinkB": 1})
+def _mark_peaks(ax, peaks: list[dict]) -> None:
+    """Each peak day's mark (①, ②…, as the list under the chart names it) just above its bar: no
+    leader line, so no label is ever struck through."""
+    for p in peaks:
+        ax.annotate(p["mark"], xy=(p["day"], max(p["relevant"], p["total"])), xytext=(0, 2),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=9, color=ACCENT)
 
 
 def weekly_negative(weeks: list[dict], title: str) -> bytes:
@@ -168,4 +145,28 @@ def topic_shares(topics: list[dict], title: str, previous_label: str | None) -> 
                         xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
         if previous_label:
             ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=9, ncols=2)
+        return _png(fig)
+
+
+LINE_COLORS = ("#b8332b", "#1a4f8b", "#2e7d4f", "#c77c0e", "#6a4c93", "#5b6770")
+
+
+def weekly_lines(weeks: list[str], series: dict[str, list[int]], title: str) -> bytes:
+    """Articles per week, one line per series (at most six; weeks labelled by their Monday, 月/日)."""
+    with rc_context(chart_rc()):
+        fig = Figure(figsize=(WIDTH_IN, 3.2), layout="constrained")
+        ax = fig.add_subplot()
+        _style(ax)
+        x = list(range(len(weeks)))
+        for (name, values), color in zip(series.items(), LINE_COLORS):
+            ax.plot(x, values, color=color, marker="o", markersize=3, linewidth=1.4, label=name)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(0, max([v for values in series.values() for v in values] + [1]) * 1.15)
+        ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
+        step = max(1, len(weeks) // 8)
+        ax.set_xticks(x[::step], [f"{int(w[5:7])}月{int(w[8:10])}日" for w in weeks][::step])
+        ax.set_xlabel("周（起始日，北京时间）")
+        ax.set_ylabel("相关文章（篇/周）")
+        fig.legend(loc="outside upper right", frameon=False, fontsize=8, ncols=3)
+        ax.set_title(title, loc="left")
         return _png(fig)

@@ -30,7 +30,7 @@ def summary(records: list[dict], prev_count: int | None) -> dict:
         "count": len(records),
         "prev_count": prev_count,
         "ids": [c["id"] for c in records],
-        "platforms": _ranked(_group(records, "platform", "未知平台")),
+        "platforms": _ranked(_group(records, "outlet", "未知平台")),
         "companies": _ranked(_group(records, "company", "（未注明）"), 10),
         "issues": _ranked(_group(records, "issue", "（未注明）"), 10),
         "statuses": _ranked(_group(records, "status", "（未注明）")),

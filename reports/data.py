@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, String, and_, case, cast, func, select
 
-from lendwatch import schema
+from lendwatch import display, schema
 from lendwatch.vocabulary import month_span, shift_month
 
 SAMPLE_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -22,10 +22,8 @@ def _range(first: str, last: str | None = None) -> tuple[str, str]:
 
 
 def outlet(row: dict) -> str:
-    """The outlet (媒体名) of an article row: ``extra.outlet``, else the author, else the source name."""
-    extra = row.get("extra") or {}
-    name = extra.get("outlet") if isinstance(extra, dict) else None
-    return (name or row.get("author") or row["source"]).strip()
+    """The outlet (媒体名) of an article row, in display form (:func:`lendwatch.display.outlet_name`)."""
+    return display.outlet_name(row)
 
 
 def is_sample(row: dict) -> bool:
@@ -42,14 +40,15 @@ def month_articles(engine: Engine, month: str, detail: bool = True) -> list[dict
     ``detail`` adds entities, evidence and the first characters of the text (``lead``).
     Sorted by publication time then id, so every later step is deterministic.
     """
-    a, n = schema.articles, schema.analyses
+    a, n, c = schema.articles, schema.analyses, schema.complaints
     low, high = _range(month)
-    columns = [a.c.id, a.c.url, a.c.source, a.c.title, a.c.published_at, a.c.author, a.c.extra,
+    columns = [a.c.id, a.c.url, a.c.source, a.c.title, a.c.published_at, a.c.author, a.c.extra, c.c.platform,
                n.c.article_id, n.c.model_version, n.c.lexicon_version, n.c.relevant, n.c.topics,
                n.c.sentiment, n.c.p_negative, n.c.story_id]
     if detail:
         columns += [n.c.entities, n.c.evidence, func.substr(a.c.text, 1, LEAD_CHARS).label("lead")]
-    query = (select(*columns).select_from(a.outerjoin(n, n.c.article_id == a.c.id))
+    query = (select(*columns).select_from(a.outerjoin(n, n.c.article_id == a.c.id)
+                                          .outerjoin(c, c.c.article_id == a.c.id))
              .where(a.c.published_at >= low, a.c.published_at < high)
              .order_by(a.c.published_at, a.c.id))
     rows = []
@@ -67,17 +66,19 @@ def month_articles(engine: Engine, month: str, detail: bool = True) -> list[dict
                 lead=row.get("lead") or "",
                 p_negative=float(row["p_negative"]) if analysed else None,
                 story_id=row["story_id"] if row["story_id"] is not None else row["id"],
-                title=(row["title"] or "").strip() or "（无标题）",
+                title_original=row["title"] or "",
                 date=row["published_at"][:10],
             )
             row["outlet"] = outlet(row)
+            row["title"] = display.title(row["title"], row["outlet"])
             row["sample"] = is_sample(row)
             rows.append(row)
     return rows
 
 
 def relevant_leads(engine: Engine, month: str, chars: int, stride: int = 1) -> list[dict]:
-    """Id, title and first ``chars`` characters of the relevant articles of ``month`` (for word counts).
+    """Id, title and first ``chars`` characters of the relevant articles of ``month`` (for word counts),
+    in display form (Simplified, no pinyin glosses).
 
     ``stride`` > 1 keeps only the articles whose id is a multiple of it (a deterministic sample).
     """
@@ -90,7 +91,8 @@ def relevant_leads(engine: Engine, month: str, chars: int, stride: int = 1) -> l
     if stride > 1:
         query = query.where(a.c.id % stride == 0)
     with engine.connect() as conn:
-        return [dict(r._mapping, month=month) for r in conn.execute(query)]
+        return [dict(r._mapping, title=display.title(r.title), lead=display.text(r.lead), month=month)
+                for r in conn.execute(query)]
 
 
 def texts(engine: Engine, ids: list[int]) -> dict[int, str]:
@@ -113,7 +115,7 @@ def rules_with_dates(engine: Engine, first: str, last: str) -> list[dict]:
                     a.c.text.like("%日起%"))  # one cheap filter; reports.policy reads the dates
              .order_by(a.c.published_at, a.c.id))
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(query)]
+        return [dict(r._mapping, title=display.title(r.title)) for r in conn.execute(query)]
 
 
 def monthly_counts(engine: Engine, first: str, last: str) -> dict[str, dict]:
@@ -151,7 +153,8 @@ def month_topics(engine: Engine, first: str, last: str) -> dict[str, list[list[s
 
 
 def month_complaints(engine: Engine, month: str) -> list[dict]:
-    """Complaint records filed in ``month`` (by ``filed_at``, else the article's publication time)."""
+    """Complaint records filed in ``month`` (by ``filed_at``, else the article's publication time);
+    ``outlet`` is the platform's name (黑猫投诉)."""
     a, c = schema.articles, schema.complaints
     low, high = _range(month)
     when = func.coalesce(c.c.filed_at, a.c.published_at)
@@ -161,7 +164,7 @@ def month_complaints(engine: Engine, month: str) -> list[dict]:
              .where(when >= low, when < high)
              .order_by(when, c.c.article_id))
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(query)]
+        return [dict(r._mapping, outlet=display.outlet_name(r._mapping)) for r in conn.execute(query)]
 
 
 def source_catalogue(engine: Engine) -> list[dict]:

@@ -66,11 +66,20 @@ def daily(rows: list[dict], month: str) -> list[dict]:
     return out
 
 
+PEAK_RULE = "峰值日指本月相关报道篇数居前三位的日子（篇数相同的一并列出，每日至少 2 篇）"
+
+
 def peaks(days: list[dict], n: int = 3) -> list[dict]:
-    """The ``n`` days with the most relevant articles (earlier day first on ties), in date order."""
-    busy = [d for d in days if d["relevant"]]
-    top = sorted(busy, key=lambda d: (-d["relevant"], d["day"]))[:n]
-    return sorted(top, key=lambda d: d["day"])
+    """The peak days (:data:`PEAK_RULE`, the one rule of every section): the days with at least as
+    many relevant articles as the ``n``-th busiest day (ties all kept, at least 2), in date order."""
+    busy = sorted((d for d in days if d["relevant"] >= 2), key=lambda d: -d["relevant"])
+    if not busy:
+        return []
+    floor = busy[min(n, len(busy)) - 1]["relevant"]
+    found = [d for d in days if d["relevant"] >= floor]
+    for i, day in enumerate(found):  # ①… in the chart and the list (circled numbers go to ⑳)
+        day["mark"] = chr(0x2460 + i) if i < 20 else f"({i + 1})"
+    return found
 
 
 def topics(rel: list[dict], prev_rel: list[dict]) -> list[dict]:

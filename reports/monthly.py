@@ -105,7 +105,7 @@ def environment() -> Environment:
                       autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters.update(pct=text.pct, pp=text.pp, signed=text.signed, cn_date=text.cn_date, md=text.md_text, md_prose=text.md_prose,
+    env.filters.update(pct=text.pct, pp=text.pp, signed=text.signed, cn_date=text.cn_date, beijing=text.beijing, md=text.md_text, md_prose=text.md_prose,
                        md_url=text.md_url, web_url=text.web_url, short=text.short, topic_label=topic_label,
                        sentiment_label=sentiment_label,
                        id_list=lambda ids: "、".join(f"#{i}" for i in ids),

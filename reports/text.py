@@ -1,7 +1,9 @@
 """Wording of the report: number formats, Markdown escaping, and the 导语 sentences."""
 
 import re
+from datetime import datetime, timezone
 
+from lendwatch.records import SHANGHAI
 from lendwatch.vocabulary import month_label
 
 
@@ -26,6 +28,13 @@ def signed(value: int | None, rate: float | None = None) -> str:
 
 def cn_date(iso: str) -> str:
     return f"{int(iso[5:7])}月{int(iso[8:10])}日"
+
+
+def beijing(iso: str) -> str:
+    """A stored system time (ISO-8601, UTC when it has no offset) in 北京时间: ``2024-10-02 09:00（北京时间）``."""
+    moment = datetime.fromisoformat(iso)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
 
 
 def short(text: str, width: int = 24) -> str:

@@ -1,7 +1,7 @@
 """趋势研判: statements derived from the data, each with the figure behind it.
 
 Three kinds, computed here and nowhere else: topics whose share of relevant articles rose
-two months running; days and months far above their trailing average; rules whose text
+two months running; the peak days and the month against their trailing average; rules whose text
 says they take effect in the month or the three months after it. A statement is made
 only when its figure is there.
 """
@@ -9,8 +9,6 @@ only when its figure is there.
 from collections import Counter
 
 MIN_RELEVANT = 5  # fewer relevant articles in a month than this: no share trend is claimed
-SPIKE_RATIO = 2.0
-SPIKE_MIN = 3
 
 
 def rising_topics(month_topics: dict[str, list[list[str]]], months: list[str]) -> list[dict]:
@@ -28,22 +26,19 @@ def rising_topics(month_topics: dict[str, list[list[str]]], months: list[str]) -
     return sorted(out, key=lambda t: (-(t["shares"][2] - t["shares"][0]), t["code"]))
 
 
-def day_spikes(days: list[dict], before: list[int], window: int = 7) -> list[dict]:
-    """Days whose relevant count is at least SPIKE_MIN and SPIKE_RATIO times the mean of the ``window`` days before.
+def against_trailing(days: list[dict], peak_days: list[dict], before: list[int], window: int = 7) -> list[dict]:
+    """The peak days (:func:`reports.metrics.peaks`, updated in place) with the mean of the ``window``
+    days before each (``trailing_mean``, None when the database holds fewer days) and the ratio to it.
 
     ``before`` holds the relevant counts of the days preceding the month (oldest first).
     """
     series = list(before) + [d["relevant"] for d in days]
-    out = []
-    for i, day in enumerate(days):
-        at = len(before) + i
+    for day in peak_days:
+        at = len(before) + day["day"] - 1
         trailing = series[max(0, at - window):at]
-        if len(trailing) < window:
-            continue
-        mean = sum(trailing) / window
-        if day["relevant"] >= SPIKE_MIN and day["relevant"] >= SPIKE_RATIO * max(mean, 0.5):
-            out.append(dict(day, trailing_mean=mean, ratio=day["relevant"] / mean if mean else None))
-    return out
+        mean = sum(trailing) / window if len(trailing) == window else None
+        day.update(trailing_mean=mean, ratio=day["relevant"] / mean if mean else None)
+    return peak_days
 
 
 def volume_against_trailing(counts: dict[str, dict], month: str, trailing: list[str]) -> dict | None:

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from lendwatch.cli import cli
 from lendwatch.commands import COMMANDS
+from reports.export import EXPORT_COLUMNS
 from tests.conftest import run_cli
 
 
@@ -41,8 +42,7 @@ def test_export_of_an_empty_database(tmp_path):
     db = str(tmp_path / "e.db")
     result = CliRunner().invoke(cli, ["export", "--format", "csv", "--db", db])
     assert result.exit_code == 0
-    assert result.output.splitlines() == [
-        "url,source,title,published_at,date_source,author,text,relevant,topics,sentiment,p_negative,story_id"]
+    assert result.output.splitlines() == ["\ufeff" + ",".join(EXPORT_COLUMNS)]
 
 
 def test_db_from_environment(tmp_path, monkeypatch):

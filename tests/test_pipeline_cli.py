@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from lendwatch.sandbox.articles import load
+from reports.export import EXPORT_COLUMNS
 from tests.conftest import run_cli
 
 SOURCES = """
@@ -77,17 +78,16 @@ def test_analyze_then_export_and_run(crawled, tmp_path):
     records = [json.loads(line) for line in lines]
     september = query(db, "select count(*) from articles where published_at like '2024-09%'")[0][0]
     assert len(records) == september > 0
-    assert set(records[0]) == {"url", "source", "title", "published_at", "date_source", "author", "text", "relevant",
-                               "topics", "sentiment", "p_negative", "story_id"}
+    assert list(records[0]) == list(EXPORT_COLUMNS)
     assert all(r["published_at"].startswith("2024-09") for r in records)
 
     out = tmp_path / "relevant.csv"
     result = run_cli("export", "--db", db, "--format", "csv", "--relevant-only", "--out", out)
     assert result.returncode == 0 and result.stdout == ""
-    with out.open(encoding="utf-8") as handle:
+    with out.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     relevant = query(db, "select count(*) from analyses where relevant")[0][0]
-    assert len(rows) == relevant and all(r["relevant"] == "True" for r in rows)
+    assert len(rows) == relevant and all(r["relevant"] == "1" for r in rows)
 
     result = run_cli("run", "--sources", sources, "--db", db, "--month", "2024-09",
                      "--out", tmp_path / "reports", "--quiet")

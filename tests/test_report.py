@@ -5,8 +5,10 @@ Expected figures for 2024-09 (derived by hand from the fixture):
 2024-08: 6 articles, 5 relevant (83.3%), 4 stories.
 Topics among the 12 relevant: 暴力催收与骚扰 5 (41.7%, August 1 of 5 = 20.0%), 监管政策 2 (16.7%, August 40.0%).
 Sentiment: negative 8 (66.7%; August 40.0%), neutral 3 (25.0%), positive 1 (8.3%).
-Peak days (relevant): 9月3日 2, 9月5日 2, 9月12日 3. 9月12日 is also a spike: 3 against a trailing
-7-day mean of 2/7 (9月5日-11日) = 10.5 times.
+Peak days (relevant; the three highest counts, ties kept, at least 2 a day; one rule for 一 and 七):
+9月3日 2, 9月5日 2, 9月12日 3; 9月12日 is 3 against a trailing 7-day mean of 2/7 (9月5日-11日) = 10.5 times.
+Stories: 9 (#5 is an August story with a September repost). Complaints' outlet: 黑猫投诉 (#25's author 匿名 is not).
+Rising terms: none reaches z ≥ 1 with 12 articles against 5 (smoothed log-odds).
 Policy: #10 (文号 金规〔2024〕99号, 国家金融监督管理总局, story 10 with #11) says it takes effect
 2024-11-01, and so does #11; enforcement: #14 (公安机关, 示例市). Complaints: #24 示例贷 3000 元 已回复,
 #25 样例花 500 元 no status: total 3,500, median 1,750. Lenders named: 示例贷 in #7 and #14.
@@ -16,6 +18,7 @@ Set LENDWATCH_UPDATE_GOLDEN=1 to rewrite the golden Markdown after an intended c
 
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -111,9 +114,9 @@ def test_overview_counts(built):
     assert "去年同月库中没有文章，本期不作同比。" in md
     assert "本月有 1 篇文章尚未分析（编号 #21）" in md
     # a repost's peak day is labelled with its story's origin (published 9月1日)
-    assert "- 9月3日：2 篇，主要报道[《“爆通讯录”式催收再现：借款人亲友不堪其扰》](https://www.chinanews.com.cn/sh/2024/09-01/1007.shtml)" in md
-    assert "- 9月5日：2 篇，主要报道[《关于规范互联网贷款催收行为的通知》]" in md
-    assert "- 9月12日：3 篇，主要报道[《借一万到手七千：砍头息网贷调查（样例）》]" in md
+    assert "- ① 9月3日：2 篇，主要报道[《“爆通讯录”式催收再现：借款人亲友不堪其扰》](https://www.chinanews.com.cn/sh/2024/09-01/1007.shtml)" in md
+    assert "- ② 9月5日：2 篇，主要报道[《关于规范互联网贷款催收行为的通知》]" in md
+    assert "- ③ 9月12日：3 篇，主要报道[《借一万到手七千：砍头息网贷调查（样例）》]" in md
     assert "库中共有文章 25 篇（已分析 23 篇）" in md
     assert "投诉记录 2 条" in md
     assert "另有 1 篇无发布时间" in md
@@ -193,7 +196,7 @@ def test_policy_timeline_and_start_dates(built):
     assert "- 即将施行：《关于规范互联网贷款催收行为的通知》（金规〔2024〕99号）自 2024-11-01 起施行" in section
     assert "| 2024-09-12 | [警方破获一起暴力催收案 刑拘12人](https://www.chinanews.com.cn/fz/2024/09-12/1014.shtml) | 公安机关 | 示例市 | 中国新闻网 |" in section
     trends = md.split("## 七、趋势研判")[1].split("## 附录")[0]
-    assert "- 9月12日相关报道 3 篇，为此前 7 日日均（0.3 篇）的 10.5 倍，主要报道《借一万到手七千：砍头息网贷调查（样例）》。" in trends
+    assert "- 峰值日 9月12日：相关报道 3 篇，为此前 7 日日均（0.3 篇）的 10.5 倍，主要报道《借一万到手七千：砍头息网贷调查（样例）》。" in trends
     assert "即将施行：《关于规范互联网贷款催收行为的通知》自 2024-11-01 起施行" in trends
     assert "占相关报道的比例连续两个月上升" not in trends  # June and July have no data: no two-month claim
 
@@ -207,20 +210,37 @@ def test_complaints_and_lenders(built):
     assert "| 示例贷 | 2 | 2 | 1 |" in section  # named in #7 (negative) and #14 (neutral)
 
 
-def test_rising_terms_against_previous_months(monkeypatch):
+def test_rising_terms_by_smoothed_log_odds(monkeypatch):
     from reports import terms
 
     monkeypatch.setattr(terms, "words", lambda title, lead: set(title.split()))
-    rows = ([{"month": "2024-09", "id": i, "title": "催收 爆通讯录", "lead": ""} for i in (10, 11, 12)]
-            + [{"month": "2024-09", "id": 13, "title": "催收", "lead": ""}]
-            + [{"month": m, "id": i, "title": "催收", "lead": ""} for i, m in enumerate(["2024-06", "2024-07"] * 2)]
-            + [{"month": "2024-08", "id": 9, "title": "催收 爆通讯录", "lead": ""}])
+    now = [{"month": "2024-09", "id": i, "title": "催收 爆通讯录" if i < 30 else "催收"} for i in range(40)]
+    now += [{"month": "2024-09", "id": 100 + i, "title": "催收 新词"} for i in range(2)]
+    before = [{"month": m, "id": 200 + i, "title": "催收 爆通讯录" if i < 5 else "催收"}
+              for i, m in enumerate(["2024-06", "2024-07", "2024-08"] * 14)]
+    rows = [dict(r, lead="") for r in now + before]
     result = terms.rising(rows, "2024-09", ["2024-06", "2024-07", "2024-08"])
-    assert result["base_articles"] == 5 and result["articles"] == 4
-    assert [t["word"] for t in result["terms"]] == ["爆通讯录"]  # 催收: 4 of 4 now, 5 of 5 before: not rising
+    assert result["base_articles"] == 42 and result["articles"] == 42
+    # 催收 is in every article of both periods: not rising; 新词 (2 now, 0 before) is not listed for its
+    # zero baseline: the prior keeps its z below the listing floor
+    assert [t["word"] for t in result["terms"]] == ["爆通讯录"]
     top = result["terms"][0]
-    assert (top["count"], top["base_count"], top["ids"]) == (3, 1, [10, 11, 12])
-    assert top["expected"] == pytest.approx(0.8)
+    assert (top["count"], top["base_count"], top["ids"]) == (30, 5, list(range(30)))
+    assert top["z"] > terms.Z_SIGNIFICANT and top["expected"] == pytest.approx(5.0)
+    # the z-score of Monroe et al. (2008): log-odds over its standard error, here by hand
+    n_now, n_base = 30 + 42 + 2, 5 + 42
+    assert terms.log_odds(2, 0, n_now, n_base, terms.PRIOR_SCALE * 2, terms.PRIOR_SCALE * (n_now + n_base)) < terms.Z_MIN
+    a = terms.PRIOR_SCALE * 35
+    a0 = terms.PRIOR_SCALE * (n_now + n_base)
+    delta = math.log((30 + a) / (n_now + a0 - 30 - a)) - math.log((5 + a) / (n_base + a0 - 5 - a))
+    assert top["z"] == pytest.approx(delta / math.sqrt(1 / (30 + a) + 1 / (5 + a)))
+
+
+def test_term_stop_list_drops_administrative_words():
+    from reports import terms
+
+    found = terms.words("某区分局通报：单位来电 催收人员爆通讯录", "")
+    assert "爆通讯录" in found and not found & {"分局", "单位", "通报"}
 
 
 def test_pdf_embeds_the_cjk_font(engine, tmp_path):
@@ -367,7 +387,8 @@ def test_chinese_chart_has_no_missing_glyphs(caplog):
               for label in ("暴力催收与骚扰", "反催收与代理维权黑产", "借款人心理与社会影响")]
     with caplog.at_level(logging.WARNING), warnings.catch_warnings():
         warnings.simplefilter("error")
-        pngs = [charts.daily_volume(days, days[:3], "2024年9月 每日声量 −1"),
+        pngs = [charts.daily_volume(days, [dict(d, mark=chr(0x2460 + i)) for i, d in enumerate(days[:20])],
+                                    "2024年9月 每日声量 −1"),
                 charts.topic_shares(topics, "热点话题占比", previous_label="2024年8月")]
     assert all(p.startswith(PNG_MAGIC) for p in pngs)
     assert not [r for r in caplog.records if "missing" in r.getMessage().lower()]
@@ -412,3 +433,27 @@ def test_only_web_links_are_made_links(tmp_path):
     assert "<script>alert(2)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
     assert "\\<script\\>" in md and "<script>" not in md.replace("\\<script\\>", "")
+
+
+def test_publishable_wording(built, engine):
+    """Methods in Chinese without internal names or paths, 北京时间 throughout, the story count linked to
+    the stories, one peak-day rule in 一 and 七."""
+    md, html = read(built[0], "report-2024-09.md"), read(built[0], "report-2024-09.html")
+    for text in (md, html):
+        assert "UTC" not in text and "analyses." not in text and "extra.outlet" not in text and "../" not in text
+        assert "团队" not in text
+    anchor = re.search(r'<td>报道事件（相关，转载归并）</td><td class="n"><a class="n" href="#(f\d+)">9</a>', html).group(1)
+    assert re.search(rf'<li id="{anchor}">报道事件[^<]*（9）', html)
+    one = re.findall(r"^- \S (\d+月\d+日)：\d+ 篇，主要报道", md.split("## 一")[1].split("## 二")[0], re.M)
+    seven = re.findall(r"^- 峰值日 (\d+月\d+日)：", md.split("## 七")[1].split("## 附录")[0], re.M)
+    assert one == seven == ["9月3日", "9月5日", "9月12日"]
+
+
+def test_model_figures_are_named_in_chinese():
+    from reports.methods import figure_name
+
+    for key in ("finnsp negative-vs-not macro-F1", "real-post holdout, high-confidence labels, relevance recall",
+                "5-fold CV relevance F1, learned layer or text head", "blind set 3-class macro-F1",
+                "sample articles topics micro-precision", "bdci2019news 3-class macro-F1", "finnsp ROC-AUC"):
+        leftover = set(re.findall(r"[A-Za-z][A-Za-z-]*", figure_name(key))) - {"F", "FinNSP", "BDCI", "ROC"}
+        assert not leftover, (key, figure_name(key))

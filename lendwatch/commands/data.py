@@ -1,6 +1,5 @@
 """``lendwatch export`` (articles out) and ``lendwatch extract`` (saved HTML files in)."""
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -11,33 +10,46 @@ from lendwatch.commands.options import MONTH_HELP, db_option, open_db, validate_
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--month", callback=validate_month, help=MONTH_HELP)
 @click.option("--relevant-only", is_flag=True, help="Only articles analysed as relevant.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here instead of standard output.")
+              help="Write here instead of standard output (needed for parquet).")
 @db_option
 def export(fmt, month, relevant_only, out_file, db):
-    """Export articles, with their analysis, as JSON Lines or CSV.
+    """Export articles, with their analysis, as JSON Lines, CSV or Parquet.
+
+    Columns (README "Files: CSV and JSON Lines"): id, published_at, source, outlet, title,
+    title_display, url, relevant, topics, sentiment, p_negative, story_id, author, entities,
+    model_version, text.
 
     \b
     Example:
-      lendwatch export --format csv --month 2024-09 --relevant-only --out sept.csv
+      lendwatch export --format csv --month 2024-09 --relevant-only --out articles-2024-09-relevant.csv
     """
-    from reports.export import ANALYSIS_KEYS, ARTICLE_KEYS, export_rows
+    from reports.export import EXPORT_COLUMNS, article_rows
+    from reports.tables import csv_lines, jsonl_line
 
+    if fmt == "parquet" and not out_file:
+        raise click.UsageError("--format parquet writes a file: give --out FILE.parquet")
     engine = open_db(db, read_only=True)
-    stream = out_file.open("w", encoding="utf-8", newline="") if out_file else sys.stdout
+    relevant = True if relevant_only else None
+    if fmt == "parquet":
+        from lendwatch.frames import Desk
+
+        Desk(engine).articles(month=month, relevant=relevant, text=True).to_parquet(out_file, engine="pyarrow",
+                                                                                  index=False)
+        return
+    stream = out_file.open("wb") if out_file else sys.stdout.buffer
     try:
+        rows = article_rows(engine, month, relevant=relevant)
         if fmt == "csv":
-            writer = csv.DictWriter(stream, fieldnames=ARTICLE_KEYS + ANALYSIS_KEYS)
-            writer.writeheader()
-        for row in export_rows(engine, month, relevant_only):
-            if fmt == "csv":
-                row["topics"] = ";".join(row["topics"] or [])
-                writer.writerow(row)
-            else:
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            stream.write("\ufeff".encode())
+            for line in csv_lines([EXPORT_COLUMNS, *([r[c] for c in EXPORT_COLUMNS] for r in rows)]):
+                stream.write(line.encode("utf-8"))
+        else:
+            for row in rows:
+                stream.write(jsonl_line(row).encode("utf-8"))
     finally:
         if out_file:
             stream.close()

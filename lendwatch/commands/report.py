@@ -25,16 +25,20 @@ def parse_formats(ctx, param, value: str) -> set[str]:
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the report.")
 @click.option("--format", "formats", default="md,html", show_default=True, callback=parse_formats,
               help="Comma-separated formats: md, html, pdf (PDF needs WeasyPrint).")
+@click.option("--terms", default="", metavar="A,B",
+              help="With --from/--to: comma-separated words whose weekly attention the index charts.")
 @db_option
-def report(month, first, last, out_dir, formats, db):
+def report(month, first, last, out_dir, formats, terms, db):
     """Write the monthly trend report (Markdown, HTML with charts, optionally PDF; tables as CSV).
 
-    With --from/--to, writes every month's report and index.md/index.html with the trend.
+    With --from/--to, writes every month's report and an index of the range: the trend, topic and
+    outlet by month, weekly attention per topic and per --terms word, and before/after comparisons
+    around the rules' effective dates.
 
     \b
     Examples:
       lendwatch report --month 2024-09 --out reports/
-      lendwatch report --from 2024-07 --to 2024-09 --format md,html,pdf --out reports/
+      lendwatch report --from 2024-07 --to 2024-10 --terms 爆通讯录,停息挂账 --out reports/
     """
     if month and (first or last):
         raise click.UsageError("give either --month or --from/--to, not both")
@@ -49,7 +53,9 @@ def report(month, first, last, out_dir, formats, db):
 
     engine = open_db(db, read_only=True)
     try:
-        paths = build(engine, month, out_dir, formats) if month else build_range(engine, first, last, out_dir, formats)
+        words = tuple(t.strip() for t in terms.split(",") if t.strip())
+        paths = (build(engine, month, out_dir, formats) if month
+                 else build_range(engine, first, last, out_dir, formats, words))
     except PdfError as exc:
         raise click.ClickException(str(exc)) from exc
     for path in paths:

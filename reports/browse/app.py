@@ -7,8 +7,6 @@ string may come percent-encoded or as raw UTF-8. Lists come as articles (``/arti
 stories (``/stories``) and as Atom feeds of either (``/articles.atom``, ``/stories.atom``).
 """
 
-import csv
-import io
 import re
 import sqlite3
 import zlib
@@ -21,8 +19,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from sqlalchemy import Engine, select
 
-from lendwatch import schema
+from lendwatch import display, schema
 from lendwatch.vocabulary import ENTITIES, MONTH, SENTIMENTS, TOPICS, month_label, topic_label
+from reports import tables
 from reports.browse import columns, feeds, queries
 from reports.browse.search import QueryError, highlight, snippet, term_pattern
 from reports.filters import LABELS, FilterError, Filters
@@ -33,8 +32,7 @@ PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-ac
 SNAPSHOT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'"
 REPORT_NAME = re.compile(rf"report-{MONTH.pattern}(\.html|\.md|-files/[\w.-]+\.(png|csv))")
-CSV_COLUMNS = ["id", "published_at", "source", "outlet", "title", "url", "relevant", "topics",
-               "sentiment", "p_negative", "story_id", "reach", "sample"]
+CSV_COLUMNS = tables.ARTICLE_COLUMNS + ("reach", "sample")
 
 
 def query_params(environ) -> dict[str, list[str]]:
@@ -80,13 +78,18 @@ def chip(param: str, value: str) -> str:
 
 
 def csv_bytes(rows) -> bytes:
-    """List rows as CSV (UTF-8 with BOM), cells safe from spreadsheet formulas."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
-    return buffer.getvalue().encode("utf-8-sig")
+    """List rows as CSV by the convention of :mod:`reports.tables` (``title`` as published)."""
+    return tables.csv_records(CSV_COLUMNS, (dict(r, title=r["title_original"], title_display=r["title"],
+                                                 topics=(r["topics"] or "").split()) for r in rows))
+
+
+def csv_disposition(f: Filters) -> str:
+    """The download name of a list's CSV, saying what it holds: ``articles-month-2024-09-topic-regulation.csv``
+    (``filename*`` keeps Chinese values; the plain ``filename`` has them as ``_``)."""
+    slug = "-".join(f"{k}-{v}" for k, v in f.params(page=1, sort="date"))[:120] or "all"
+    name = "articles-" + re.sub(r'[\\/:*?"<>|\s]+', "_", slug) + ".csv"
+    fallback = re.sub(r"[^\w.-]", "_", name, flags=re.ASCII)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 def article_query():
@@ -98,7 +101,8 @@ def article_query():
 
 def article_view(art: dict, doc: tuple | None, origin: dict | None) -> dict:
     """The article template's context from its row, its index ``(outlet, reach)`` and its story's origin."""
-    art["outlet"], art["reach"] = doc if doc else (art["author"] or art["source"], 1)
+    art["outlet"], art["reach"] = doc if doc else (display.outlet_name(art), 1)
+    art["title_display"] = display.title(art["title"], art["outlet"])
     evidence = art["evidence"] or {}
     shown: set[str] = set()
     topics = []
@@ -118,7 +122,8 @@ def article_view(art: dict, doc: tuple | None, origin: dict | None) -> dict:
             "entities": entities,
             "paragraphs": [mark_evidence(p, marks) for p in (art["text"] or "").split("\n") if p.strip()],
             "sentiment_sentences": list(dict.fromkeys(evidence.get("sentiment") or [])),
-            "title_html": mark_evidence(art["title"] or "（无标题）", marks)}
+            "title_html": mark_evidence(art["title_display"], marks),
+            "title_original": original if (original := (art["title"] or "").strip()) != art["title_display"] else ""}
 
 
 def plain_term(term: str) -> str:
@@ -129,11 +134,6 @@ def plain_term(term: str) -> str:
         return "＋".join("或".join(p.strip() for p in part.split("/")) for part in rule.group(1).split("+"))
     return term.rpartition(":")[2].strip()
 
-
-def csv_cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class NotFound(Exception):
@@ -251,7 +251,7 @@ class BrowseApp:
         with self._index() as index:
             body = csv_bytes(queries.iter_all(index, f))
         return "200 OK", [("Content-Type", "text/csv; charset=utf-8"),
-                          ("Content-Disposition", 'attachment; filename="lendwatch-articles.csv"')], body
+                          ("Content-Disposition", csv_disposition(f))], body
 
     def article(self, article_id: int, params: dict):
         with self.engine.connect() as conn:

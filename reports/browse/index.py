@@ -17,18 +17,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from lendwatch import schema
+from lendwatch import display, schema
 from lendwatch.vocabulary import ENTITIES
 from reports.browse.search import spaced
 from reports.data import is_sample, outlet
 
-INDEX_VERSION = "3"  # 3: full text in search form (Simplified, glosses out), punctuation a barrier
+INDEX_VERSION = "4"  # 3: full text in search form (Simplified, glosses out), punctuation a barrier; 4: title_original
 BATCH = 500
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS docs (
-    id INTEGER PRIMARY KEY, published_at TEXT, source TEXT, outlet TEXT, title TEXT, url TEXT,
+    id INTEGER PRIMARY KEY, published_at TEXT, source TEXT, outlet TEXT, title TEXT, title_original TEXT, url TEXT,
     analysed INTEGER, relevant INTEGER, topics TEXT, sentiment TEXT, p_negative REAL,
     story_id INTEGER, reach INTEGER, sample INTEGER, text_hash TEXT, stamp TEXT);
 CREATE INDEX IF NOT EXISTS docs_date ON docs (published_at, id);
@@ -67,19 +67,21 @@ def default_path(db_url: str) -> Path:
 
 def _rows(engine: Engine):
     """Every article's listing fields and analysis (no text), as index rows."""
-    a, n = schema.articles, schema.analyses
+    a, n, c = schema.articles, schema.analyses, schema.complaints
     query = (select(a.c.id, a.c.url, a.c.source, a.c.title, a.c.published_at, a.c.author, a.c.extra,
-                    a.c.text_hash, n.c.article_id, n.c.relevant, n.c.topics, n.c.sentiment,
+                    a.c.text_hash, c.c.platform, n.c.article_id, n.c.relevant, n.c.topics, n.c.sentiment,
                     n.c.p_negative, n.c.entities, n.c.story_id, n.c.analyzed_at)
-             .select_from(a.outerjoin(n, n.c.article_id == a.c.id)))
+             .select_from(a.outerjoin(n, n.c.article_id == a.c.id).outerjoin(c, c.c.article_id == a.c.id)))
     with engine.connect() as conn:
         for record in conn.execute(query):
             row = dict(record._mapping)
             analysed = row["article_id"] is not None
             topics = list(row["topics"] or []) if analysed else []
+            name = outlet(row)
             doc = {
                 "id": row["id"], "published_at": row["published_at"], "source": row["source"],
-                "outlet": outlet(row), "title": (row["title"] or "").strip(), "url": row["url"],
+                "outlet": name, "title": display.title(row["title"], name),
+                "title_original": (row["title"] or "").strip(), "url": row["url"],
                 "analysed": int(analysed), "relevant": int(bool(row["relevant"])), "topics": " ".join(topics),
                 "sentiment": row["sentiment"], "p_negative": row["p_negative"],
                 "story_id": row["story_id"] if row["story_id"] is not None else row["id"],
@@ -108,6 +110,14 @@ def _add_fulltext(index: sqlite3.Connection, engine: Engine, ids: list[int]) -> 
                           [(i, spaced(t), spaced(b)) for i, (t, b) in texts.items()])
 
 
+def _version(index: sqlite3.Connection) -> str | None:
+    """The index file's ``INDEX_VERSION`` (None for a new file)."""
+    if not index.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        return None
+    found = index.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    return found[0] if found else "1"
+
+
 def update(engine: Engine, path: Path) -> IndexSummary:
     """Bring the index file at ``path`` up to date with the database; return what changed."""
     path = Path(path)
@@ -115,8 +125,10 @@ def update(engine: Engine, path: Path) -> IndexSummary:
     summary = IndexSummary()
     index = sqlite3.connect(path)
     try:
+        if _version(index) not in (None, INDEX_VERSION):  # another layout: built again from scratch
+            index.executescript("DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS tags; DROP TABLE IF EXISTS fts; "
+                                "DROP TABLE IF EXISTS stories;")
         index.executescript(_DDL)
-        version = index.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         known = dict(index.execute("SELECT id, stamp || '|' || text_hash FROM docs"))
         known_text = dict(index.execute("SELECT id, text_hash FROM docs"))
         seen, new_text = set(), []
@@ -144,7 +156,7 @@ def update(engine: Engine, path: Path) -> IndexSummary:
         for i in gone:
             index.execute("DELETE FROM docs WHERE id = ?", (i,))
             index.execute("DELETE FROM tags WHERE article_id = ?", (i,))
-        if gone or (known and version != (INDEX_VERSION,)):
+        if gone:
             summary.fulltext_rebuilt = True
         if summary.fulltext_rebuilt:
             index.execute("INSERT INTO fts (fts) VALUES ('delete-all')")

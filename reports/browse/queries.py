@@ -58,7 +58,7 @@ def _where(f: Filters) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
-LIST_COLUMNS = ("id, published_at, source, outlet, title, url, relevant, topics, sentiment, p_negative, "
+LIST_COLUMNS = ("id, published_at, source, outlet, title, title_original, url, relevant, topics, sentiment, p_negative, "
                 "story_id, reach, sample")
 
 

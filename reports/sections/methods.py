@@ -3,7 +3,7 @@
 from reports import data, methods
 from reports.figures import Figure
 from reports.filters import query
-from reports.tables import ids
+from reports.tables import ARTICLE_COLUMNS, ids
 
 
 def gather(engine, ctx: dict) -> list[Figure]:
@@ -24,10 +24,9 @@ def tables(ctx: dict) -> dict[str, list[list]]:
         + [[s["source"], s["total"], s["analysed"], s["relevant"], s["sample"]] for s in ctx["per_source"]],
         "figures.csv": [["ref", "figure", "articles", "article_ids"]]
         + [[r["key"], r["label"], len(r["ids"]), ids(r["ids"])] for r in ctx["refs"].items],
-        "articles.csv": [["id", "published_at", "source", "outlet", "title", "url", "analysed", "relevant",
-                          "topics", "sentiment", "p_negative", "story_id", "model_version", "sample_site"]]
-        + [[r["id"], r["published_at"], r["source"], r["outlet"], r["title"], r["url"], int(r["analysed"]),
-            int(r["relevant"]), " ".join(r["topics"]), r["sentiment"] or "",
-            "" if r["p_negative"] is None else f"{r['p_negative']:.3f}", r["story_id"],
-            r["model_version"] or "", int(r["sample"])] for r in ctx["rows"]],
+        "articles.csv": [list(ARTICLE_COLUMNS) + ["analysed", "model_version", "sample_site"]]
+        + [[r["id"], r["published_at"], r["source"], r["outlet"], r["title_original"], r["title"], r["url"],
+            r["relevant"] if r["analysed"] else None, r["topics"], r["sentiment"],
+            None if r["p_negative"] is None else f"{r['p_negative']:.3f}", r["story_id"],
+            r["analysed"], r["model_version"], r["sample"]] for r in ctx["rows"]],
     }

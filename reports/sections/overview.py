@@ -2,7 +2,7 @@
 
 from lendwatch.vocabulary import month_label, shift_month
 from reports import charts as draw
-from reports import data
+from reports import data, metrics
 from reports.figures import Figure
 from reports.filters import query
 
@@ -11,6 +11,7 @@ def gather(engine, ctx: dict) -> list[Figure]:
     month, prev_month, ov, rel = ctx["month"], ctx["prev_month"], ctx["overview"], ctx["relevant_rows"]
     last_year = shift_month(month, -12)
     ctx["counts"] = counts = data.monthly_counts(engine, last_year, month)
+    ctx["peak_rule"] = metrics.PEAK_RULE
     ctx["yoy"] = dict(counts[last_year], label=month_label(last_year)) if counts[last_year]["total"] else None
     figures = [
         Figure(ov, "本月全部文章", [r["id"] for r in ctx["rows"]], ref="ref_total",
@@ -18,6 +19,8 @@ def gather(engine, ctx: dict) -> list[Figure]:
         Figure(ov, "相关文章", [r["id"] for r in rel], ref="ref_relevant",
                browse={"browse_relevant": query(month=month, relevant=True),
                        "browse_prev_relevant": query(month=prev_month, relevant=True)}),
+        Figure(ov, "报道事件（列出各事件的编号，即其首篇文章的编号）", sorted({r["story_id"] for r in rel}),
+               ref="ref_stories"),
     ]
     if ctx["yoy"]:
         figures.append(Figure(ctx["yoy"], browse={"browse_total": query(month=last_year),

@@ -19,6 +19,7 @@ def gather(engine, ctx: dict) -> list[Figure]:
 
 
 def tables(ctx: dict) -> dict[str, list[list]]:
-    return {"rising-terms.csv": [["word", "articles", "share", "base_articles", "base_share", "expected", "article_ids"]]
+    return {"rising-terms.csv": [["word", "articles", "share", "base_articles", "base_share", "expected", "z",
+                                  "article_ids"]]
             + [[t["word"], t["count"], share(t["share"]), t["base_count"], share(t["base_share"]),
-                f"{t['expected']:.2f}", ids(t["ids"])] for t in ctx["rising_terms"]["terms"]]}
+                f"{t['expected']:.2f}", f"{t['z']:.3f}", ids(t["ids"])] for t in ctx["rising_terms"]["terms"]]}

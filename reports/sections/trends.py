@@ -1,9 +1,8 @@
-"""七、趋势研判: rising topics and negative share, volume against the trailing months, day spikes."""
+"""七、趋势研判: rising topics and negative share, volume against the trailing months, the peak days."""
 
 from lendwatch.vocabulary import month_label, shift_month
 from reports import data, metrics, trends
 from reports.figures import Figure
-from reports.filters import query
 
 
 def gather(engine, ctx: dict) -> list[Figure]:
@@ -15,10 +14,8 @@ def gather(engine, ctx: dict) -> list[Figure]:
         "topics": trends.rising_topics(data.month_topics(engine, last3[0], month), last3),
         "negative": trends.negative_rising(counts, last3),
         "volume": trends.volume_against_trailing(counts, month, trailing),
-        "spikes": trends.day_spikes(ctx["daily"], [d["relevant"] for d in prev_days[-7:]] if prev else []),
+        # the peak days of 一 (their figures are linked there), each against the 7 days before it
+        "spikes": trends.against_trailing(ctx["daily"], ctx["peaks"], [d["relevant"] for d in prev_days[-7:]]),
     }
-    rel = ctx["relevant_rows"]
-    metrics.peak_stories(rel, ctx["trends"]["spikes"], ctx["stories"])
     ctx["trend_labels"] = [month_label(m) for m in last3]
-    return [Figure(s, f"{s['label']}的相关文章（高峰）", [r["id"] for r in rel if r["date"] == s["date"]],
-                   {"browse": query(from_=s["date"], to=s["date"], relevant=True)}) for s in ctx["trends"]["spikes"]]
+    return []
