@@ -17,7 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import Engine
 
-from crawler import settings as default_settings, stats as keys, store
+from crawler import runs, settings as default_settings, stats as keys, store
 from crawler.config import SourcesFile
 from crawler.kinds import spiders
 
@@ -35,10 +35,11 @@ class SourceCounts:
     errors: dict = field(default_factory=dict)
     retried: dict = field(default_factory=dict)
     backoff_seconds: float = 0.0
+    finished: bool = False  # the spider ran to its end (not stopped by a signal or an error)
 
     @classmethod
-    def from_stats(cls, stats: dict) -> "SourceCounts":
-        counts = cls(fetched=stats.get("downloader/response_count", 0))
+    def from_stats(cls, stats: dict, reason: str = "finished") -> "SourceCounts":
+        counts = cls(fetched=stats.get("downloader/response_count", 0), finished=reason == "finished")
         for outcome in OUTCOMES:
             setattr(counts, outcome, stats.get(keys.outcome(outcome), 0))
         counts.dropped = keys.by_reason(stats, "dropped")
@@ -112,22 +113,30 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
     and the counts per source.
 
     ``since`` drops articles published before it and stops paging lists that reach it.
+    The run ends ``done`` when every source's spider finished, ``interrupted`` when SIGTERM or
+    SIGINT stopped it, ``failed`` on an error; runs left ``running`` by a dead process are
+    marked ``interrupted`` first (:mod:`crawler.runs`).
     """
+    store.end_runs(engine, [i for i, counts in store.running_runs(engine)
+                            if runs.holder_gone((counts or {}).get(runs.LEASE_KEY))], "interrupted")
     store.save_sources(engine, [s.model_dump() for s in sources.sources])
     names = [s.name for s in sources.sources]
-    run_id = store.start_run(engine, names)
+    held = {runs.LEASE_KEY: runs.lease()}
+    run_id = store.start_run(engine, names, held)
     shared = {"LENDWATCH_ENGINE": engine, "LENDWATCH_KNOWN_URLS": frozenset(store.known_page_urls(engine))}
     results: dict[str, SourceCounts] = {}
 
     def closed(spider, reason):
-        results[spider.name] = SourceCounts.from_stats(spider.crawler.stats.get_stats())
-        store.update_run(engine, run_id, {k: v.as_dict() for k, v in results.items()})
+        results[spider.name] = SourceCounts.from_stats(spider.crawler.stats.get_stats(), reason)
+        store.update_run(engine, run_id, {**held, **{k: v.as_dict() for k, v in results.items()}})
 
     process = CrawlerProcess(build_settings(run_id, sources, overrides))
     crawlers = []
     for source in sources.sources:
         crawler = process.create_crawler(spiders()[source.kind])
         crawler.settings.setdict(shared, priority="cmdline")  # after create_crawler's copy: shared, not copied
+        crawler.settings.set("LENDWATCH_UNSETTLED_URLS",
+                             frozenset(store.unsettled_page_urls(engine, source.name)), priority="cmdline")
         crawler.signals.connect(closed, signal=signals.spider_closed)
         crawlers.append(crawler)
         process.crawl(crawler, source=source, since=since)
@@ -138,12 +147,14 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
         progress = Progress(crawlers)
         loop = task.LoopingCall(progress.tick)
         reactor.callWhenRunning(loop.start, 1.0, now=False)
+    status = "failed"
     try:
         process.start()
+        finished = len(results) == len(names) and all(c.finished for c in results.values())
+        status = "done" if finished else "interrupted"
     finally:
         if progress:
             progress.end()
-        status = "done" if len(results) == len(names) else "failed"
         store.update_run(engine, run_id, {k: v.as_dict() for k, v in results.items()}, status=status)
     return run_id, results
 

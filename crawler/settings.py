@@ -57,5 +57,6 @@ EXTENSIONS = {
 # lendwatch's own settings (set by the runner)
 LENDWATCH_ENGINE = None  # the run's SQLAlchemy engine, shared by every source's crawler
 LENDWATCH_KNOWN_URLS = frozenset()  # canonical URLs of the pages stored when the run began
+LENDWATCH_UNSETTLED_URLS = frozenset()  # of those, the source's pages stored by unfinished runs
 LENDWATCH_RUN_ID = None
 LENDWATCH_ALLOW_PRIVATE = False  # [crawl] allow_private: requests to private/loopback addresses

@@ -47,7 +47,8 @@ class SourceSpider(Spider):
     A subclass that is a kind sets ``kind`` and ``source_model`` (whose ``kind`` literal must
     match). Every request it makes carries ``on_error``, so each page that finally fails
     is counted once, by reason, in ``lendwatch/errors/<reason>``. ``known_urls``
-    (canonical URLs already stored) is filled when the spider opens.
+    (canonical URLs already stored) and ``unsettled_urls`` (those stored by runs that did not
+    finish, see :mod:`crawler.runs`) are filled when the spider opens.
     """
 
     name = "lendwatch"
@@ -68,6 +69,7 @@ class SourceSpider(Spider):
         self.since = since.replace(tzinfo=since.tzinfo or SHANGHAI) if since else None
         self.start_urls = source.start_urls
         self.known_urls: AbstractSet[str] = frozenset()
+        self.unsettled_urls: AbstractSet[str] = frozenset()
 
     # --- incremental checks ------------------------------------------------
 
@@ -86,11 +88,13 @@ class SourceSpider(Spider):
     def keep_paging(self, items: list[tuple[str, datetime | None]]) -> bool:
         """Whether to fetch the next list page after one holding ``(url, published)`` items.
 
-        Stops once a page holds only stored or too-old items (lists are newest first).
+        Stops once a page holds only too-old items or items stored by a finished run (lists are
+        newest first); items stored by an interrupted run do not stop it, so paging resumes.
         """
         if not items:
             return False
-        fresh = [url for url, published in items if not self.is_known(url) and not self.too_old(published)]
+        fresh = [url for url, published in items if not self.too_old(published)
+                 and (not self.is_known(url) or canonical_url(url) in self.unsettled_urls)]
         if not fresh:
             self.crawler.stats.inc_value(stats.LISTS_STOPPED_KNOWN)
         return bool(fresh)

@@ -34,7 +34,11 @@ def crawl(ctx, sources_file, only, since, quiet, db):
     engine = open_db(db)  # a bad database fails here, before any request
     _, results = run_crawl(engine, config, quiet=quiet, since=since)
     click.echo(format_summary(results))
-    if any(c.errors for c in results.values()):
+    stopped = [name for name in [s.name for s in config.sources] if name not in results or not results[name].finished]
+    if stopped:
+        click.echo(f"crawl interrupted before {', '.join(stopped)} finished; the next crawl resumes",
+                   err=True)
+    if stopped or any(c.errors for c in results.values()):
         ctx.exit(1)
 
 
