@@ -35,6 +35,7 @@ class SourceCounts:
     errors: dict = field(default_factory=dict)
     retried: dict = field(default_factory=dict)
     backoff_seconds: float = 0.0
+    large_pages: int = 0  # pages over DOWNLOAD_WARNSIZE (kept)
     finished: bool = False  # the spider ran to its end (not stopped by a signal or an error)
 
     @classmethod
@@ -48,6 +49,7 @@ class SourceCounts:
         for key, value in stats.items():
             if key.startswith("spider_exceptions/"):
                 counts.errors[f"parse-{key.rsplit('/', 1)[1]}"] = value
+        counts.large_pages = stats.get(keys.LARGE_PAGES, 0)
         counts.backoff_seconds = round(stats.get(keys.BACKOFF_SECONDS, 0.0), 1)
         if stats.get("robotstxt/forbidden"):
             counts.dropped["robots.txt"] = stats["robotstxt/forbidden"]
@@ -55,6 +57,11 @@ class SourceCounts:
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
+
+    @property
+    def articles(self) -> int:
+        """Articles found, stored before or now."""
+        return self.new + self.updated + self.unchanged + self.skipped_known
 
 
 def build_settings(run_id: int, sources: SourcesFile, overrides: dict | None) -> Settings:
@@ -69,6 +76,10 @@ def build_settings(run_id: int, sources: SourcesFile, overrides: dict | None) ->
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency,
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "LENDWATCH_ALLOW_PRIVATE": crawl.allow_private,
+        "DOWNLOAD_MAXSIZE": int(crawl.max_page_mb * 1024 * 1024),
+        "DOWNLOAD_WARNSIZE": int(crawl.max_page_mb * 1024 * 1024) // 4,
+        "LENDWATCH_MAX_LINKS_PER_PAGE": crawl.max_links_per_page,
+        "LENDWATCH_MAX_REQUESTS_PER_SOURCE": crawl.max_requests_per_source,
     }, priority="cmdline")
     if overrides:
         settings.setdict(overrides, priority="cmdline")
@@ -168,5 +179,6 @@ def format_summary(results: dict[str, SourceCounts]) -> str:
         retried = ", ".join(f"{k} {v}" for k, v in sorted(c.retried.items()))
         lines.append(f"{name:<20} {c.fetched:>7} {c.new:>5} {c.updated:>7} "
                      f"{c.skipped_known + c.unchanged:>6}  {dropped} / {errors}"
-                     + (f"  (retried {retried}; waited {c.backoff_seconds:g} s)" if retried else ""))
+                     + (f"  (retried {retried}; waited {c.backoff_seconds:g} s)" if retried else "")
+                     + (f"  ({c.large_pages} pages over DOWNLOAD_WARNSIZE)" if c.large_pages else ""))
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import stats
+from crawler.bounds import failure_reason
 from crawler.config import SourceBase, kind_of
 from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
 from crawler.items import PageItem
@@ -134,6 +135,11 @@ class SourceSpider(Spider):
         return self.request(url, callback or self.parse_article, meta=meta, **kwargs)
 
     def on_error(self, failure):
+        bound = failure_reason(failure)
+        if bound:
+            self.logger.warning("dropped %s: %s", getattr(failure, "request", None), bound)
+            self.crawler.stats.inc_value(stats.dropped(bound))
+            return
         if failure.check(HttpError):
             reason = f"http-{failure.value.response.status}"
         elif failure.check(IgnoreRequest):

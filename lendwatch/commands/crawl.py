@@ -22,7 +22,8 @@ def crawl(ctx, sources_file, only, since, quiet, db):
 
     Prints a per-source summary: pages fetched, articles new and updated,
     already known, dropped by reason, errors by reason. Exit code 1 when
-    some pages failed.
+    some pages failed, a source found no article, or the crawl was interrupted
+    (the next crawl resumes it).
 
     \b
     Example:
@@ -38,7 +39,10 @@ def crawl(ctx, sources_file, only, since, quiet, db):
     if stopped:
         click.echo(f"crawl interrupted before {', '.join(stopped)} finished; the next crawl resumes",
                    err=True)
-    if stopped or any(c.errors for c in results.values()):
+    empty = [name for name, c in results.items() if c.finished and not c.articles]
+    if empty:
+        click.echo(f"no article from {', '.join(empty)}: see dropped / errors above", err=True)
+    if stopped or empty or any(c.errors for c in results.values()):
         ctx.exit(1)
 
 
@@ -57,7 +61,7 @@ def reextract(ctx, source, db):
     from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
     from lendwatch.records import ArticleRecord
 
-    engine = open_db(db)
+    engine = open_db(db, create=False)
     outcomes: dict[str, int] = {}
     for page in store.iter_pages(engine, source):
         try:
