@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from lendwatch import atomic
 from lendwatch.vocabulary import month_label, month_span, parse_month
 from reports import charts, data, monthly, tables
 
@@ -41,17 +42,20 @@ def _index(engine: Engine, first: str, last: str, out_dir: Path, formats) -> lis
     png = charts.monthly_trend([dict(m, label=m["short_label"]) for m in months],
                                f"{month_label(first)}至{month_label(last)} 月度声量与负面占比")
     files = out_dir / "index-files"
-    files.mkdir(parents=True, exist_ok=True)
-    (files / "trend.png").write_bytes(png)
-    (files / "trend.csv").write_bytes(tables.trend_csv(months))
     ctx = {"title": f"网贷催收舆情月报 · {month_label(first)}至{month_label(last)}", "months": months,
            "generated_line": monthly.GENERATED_PREFIX + monthly.now_line(), "chart": base64.b64encode(png).decode(),
            "snapshot": data.snapshot(engine), "formats": sorted(set(formats) - {"pdf"}) or ["html"]}
     env = monthly.environment()
     out = []
-    for fmt in ("md", "html"):
-        if fmt in formats or (fmt == "html" and "md" not in formats):
-            path = out_dir / f"index.{fmt}"
-            path.write_text(env.get_template(f"index.{fmt}.j2").render(ctx), encoding="utf-8", newline="\n")
-            out.append(path)
+    with atomic.Staged() as staged:
+        staging = staged.path(files)
+        staging.mkdir(parents=True)
+        (staging / "trend.png").write_bytes(png)
+        (staging / "trend.csv").write_bytes(tables.trend_csv(months))
+        for fmt in ("md", "html"):
+            if fmt in formats or (fmt == "html" and "md" not in formats):
+                path = out_dir / f"index.{fmt}"
+                staged.path(path).write_text(env.get_template(f"index.{fmt}.j2").render(ctx),
+                                             encoding="utf-8", newline="\n")
+                out.append(path)
     return out + [files / "trend.png", files / "trend.csv"]

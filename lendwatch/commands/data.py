@@ -3,10 +3,12 @@
 import csv
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
+from lendwatch import atomic
 from lendwatch.commands.options import MONTH_HELP, db_option, open_db, validate_month
 
 
@@ -27,8 +29,7 @@ def export(fmt, month, relevant_only, out_file, db):
     from reports.export import ANALYSIS_KEYS, ARTICLE_KEYS, export_rows
 
     engine = open_db(db, read_only=True)
-    stream = out_file.open("w", encoding="utf-8", newline="") if out_file else sys.stdout
-    try:
+    with atomic.open_text(out_file, newline="") if out_file else nullcontext(sys.stdout) as stream:
         if fmt == "csv":
             writer = csv.DictWriter(stream, fieldnames=ARTICLE_KEYS + ANALYSIS_KEYS)
             writer.writeheader()
@@ -38,9 +39,6 @@ def export(fmt, month, relevant_only, out_file, db):
                 writer.writerow(row)
             else:
                 stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-    finally:
-        if out_file:
-            stream.close()
 
 
 @click.command()
