@@ -1,8 +1,9 @@
 """The database connection every stage shares: name it, open it, bring its schema up to date.
 
 ``connect`` opens and never changes the schema; ``migrate`` (run once by the CLI, before a
-stage) creates or upgrades it; ``read_only`` opens it so that nothing can be written. Each
-stage keeps its own SQL (``crawler.store``, ``analysis.runner``, ``reports.*``).
+stage) creates or upgrades it; ``read_only`` opens it so that nothing can be written;
+``check_file`` refuses, before SQLite sees it, a path that cannot be the database asked for.
+Each stage keeps its own SQL (``crawler.store``, ``analysis.runner``, ``reports.*``).
 """
 
 import os
@@ -16,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from lendwatch import migrations
 
 DEFAULT_DB = "sqlite:///lendwatch.db"
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class StoreError(Exception):
@@ -31,6 +33,50 @@ def resolve_url(value: str | None) -> str:
     if "://" not in value:
         value = f"sqlite:///{Path(value).expanduser()}"
     return value
+
+
+def sqlite_file(value: str | None) -> Path | None:
+    """The file of an SQLite database URL or path; None for another backend or an in-memory database."""
+    try:
+        url = make_url(resolve_url(value))
+    except ArgumentError:
+        return None
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).expanduser().absolute()
+
+
+def writable(path: Path) -> bool:
+    """True when ``path`` (a file, or the folder it would be created in) can be written."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def check_file(value: str | None, must_exist: bool, write: bool) -> None:
+    """Raise :class:`StoreError`, naming the path, when the SQLite file of ``value`` is a folder,
+    not an SQLite database, missing while ``must_exist``, or not writable while ``write``."""
+    path = sqlite_file(value)
+    if path is None:
+        return
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    if not path.exists():
+        if must_exist:
+            raise StoreError(f"{path}: no database here (mistyped?); make one with "
+                             f"`lendwatch crawl --db {path}` or `lendwatch sample --db {path}`")
+    else:
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be read ({exc.strerror})") from exc
+        if head and head != SQLITE_HEADER:
+            raise StoreError(f"{path}: not an SQLite database")
+    if write and not writable(path):
+        raise StoreError(f"{path}: cannot be written (read-only file, folder or medium); "
+                         "only report, export and browse can read it there")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -70,15 +116,19 @@ def migrate(engine: Engine) -> int:
 
 
 def read_only(value: str | None = None) -> Engine:
-    """An engine that cannot write: SQLite opened with ``mode=ro``, others in read-only transactions."""
+    """An engine that cannot write: SQLite opened with ``mode=ro``, others in read-only transactions.
+
+    An SQLite file on read-only media (or in a folder we cannot write) is opened ``immutable``:
+    SQLite then needs no ``-shm`` file beside it, which it could not create there.
+    """
     url = make_url(resolve_url(value))
     if url.get_backend_name() == "sqlite":
         if url.database in (None, "", ":memory:"):
             raise ValueError("read-only access needs a database file, not an in-memory database")
         path = Path(url.database).resolve()
-        if not path.exists():
-            raise FileNotFoundError(f"no database at {path}")
-        return create_engine(f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true")
+        check_file(value, must_exist=True, write=False)
+        frozen = "&immutable=1" if not writable(path) else ""
+        return create_engine(f"sqlite:///file:{quote(str(path))}?mode=ro{frozen}&uri=true")
     if url.get_backend_name() == "postgresql":
         return create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
     return create_engine(url)
