@@ -170,6 +170,27 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
     return run_id, results
 
 
+def stopped_sources(results: dict[str, SourceCounts], names: list[str]) -> list[str]:
+    """The sources of ``names`` whose spider did not run to its end (an interrupted crawl)."""
+    return [name for name in names if name not in results or not results[name].finished]
+
+
+def problems(results: dict[str, SourceCounts], names: list[str]) -> list[str]:
+    """What makes a crawl's exit code 1, one line each: sources interrupted, sources that found no
+    article at all, sources with failed pages."""
+    lines = []
+    stopped = stopped_sources(results, names)
+    if stopped:
+        lines.append(f"crawl interrupted before {', '.join(stopped)} finished; the next crawl resumes")
+    empty = [name for name, c in results.items() if c.finished and not c.articles]
+    if empty:
+        lines.append(f"no article from {', '.join(empty)}: see dropped / errors above")
+    failed = [name for name, c in results.items() if c.errors]
+    if failed:
+        lines.append(f"pages failed in {', '.join(failed)}: see errors above")
+    return lines
+
+
 def format_summary(results: dict[str, SourceCounts]) -> str:
     """The per-source table printed at the end of a crawl."""
     lines = [f"{'source':<20} {'fetched':>7} {'new':>5} {'updated':>7} {'known':>6}  dropped / errors"]

@@ -29,20 +29,16 @@ def crawl(ctx, sources_file, only, since, quiet, db):
     Example:
       lendwatch crawl --sources my-sources.toml --only chinanews --since 2024-09-01
     """
-    from crawler.runner import crawl as run_crawl, format_summary
+    from crawler.runner import crawl as run_crawl, format_summary, problems
 
     config = load_sources(sources_file, list(only))
     engine = open_db(db)  # a bad database fails here, before any request
     _, results = run_crawl(engine, config, quiet=quiet, since=since)
     click.echo(format_summary(results))
-    stopped = [name for name in [s.name for s in config.sources] if name not in results or not results[name].finished]
-    if stopped:
-        click.echo(f"crawl interrupted before {', '.join(stopped)} finished; the next crawl resumes",
-                   err=True)
-    empty = [name for name, c in results.items() if c.finished and not c.articles]
-    if empty:
-        click.echo(f"no article from {', '.join(empty)}: see dropped / errors above", err=True)
-    if stopped or empty or any(c.errors for c in results.values()):
+    found = problems(results, [s.name for s in config.sources])
+    for line in found:
+        click.echo(line, err=True)
+    if found:
         ctx.exit(1)
 
 
