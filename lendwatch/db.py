@@ -88,6 +88,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor.close()
 
 
+def _engine(url, **kwargs) -> Engine:
+    try:
+        return create_engine(url, **kwargs)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        shown = url if isinstance(url, str) else url.render_as_string(hide_password=True)
+        raise StoreError(f"cannot use database URL {shown!r}: {exc}") from exc
+
+
 def connect(value: str | None = None) -> Engine:
     """Open the database named by ``value`` (an SQLite file is created if missing); the schema is
     left as found: call :func:`migrate` before writing to a new or older database."""
@@ -98,10 +106,7 @@ def connect(value: str | None = None) -> Engine:
         raise StoreError(f"bad database URL {url_text!r}: {exc}") from exc
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        engine = create_engine(url)
-    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise StoreError(f"cannot use database URL {url_text!r}: {exc}") from exc
+    engine = _engine(url)
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -121,14 +126,18 @@ def read_only(value: str | None = None) -> Engine:
     An SQLite file on read-only media (or in a folder we cannot write) is opened ``immutable``:
     SQLite then needs no ``-shm`` file beside it, which it could not create there.
     """
-    url = make_url(resolve_url(value))
+    url_text = resolve_url(value)
+    try:
+        url = make_url(url_text)
+    except ArgumentError as exc:
+        raise StoreError(f"bad database URL {url_text!r}: {exc}") from exc
     if url.get_backend_name() == "sqlite":
         if url.database in (None, "", ":memory:"):
             raise ValueError("read-only access needs a database file, not an in-memory database")
         path = Path(url.database).resolve()
         check_file(value, must_exist=True, write=False)
         frozen = "&immutable=1" if not writable(path) else ""
-        return create_engine(f"sqlite:///file:{quote(str(path))}?mode=ro{frozen}&uri=true")
+        return _engine(f"sqlite:///file:{quote(str(path))}?mode=ro{frozen}&uri=true")
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
-    return create_engine(url)
+        return _engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+    return _engine(url)
