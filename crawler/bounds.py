@@ -20,10 +20,13 @@ LINKS = "lendwatch_links"  # response.meta: requests taken from this page so far
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-def failure_reason(failure) -> str | None:
-    """The drop reason of a download failure that these bounds caused, else None."""
-    if failure.check(CancelledError) or type(failure.value).__name__ == "DownloadCancelledError":
+def failure_reason(failure, stopping: bool = False) -> str | None:
+    """The drop reason of a download failure that these bounds caused, else None. While the crawl
+    is ``stopping`` (a signal), a cancelled download is the stop's doing, not a size's."""
+    if type(failure.value).__name__ == "DownloadCancelledError":  # announced size over the limit
         return "too-large"
+    if failure.check(CancelledError):  # the body grew past the limit while streaming
+        return None if stopping else "too-large"
     if failure.check(IgnoreRequest):
         message = str(failure.value)
         if "during decompression" in message:

@@ -135,7 +135,7 @@ class SourceSpider(Spider):
         return self.request(url, callback or self.parse_article, meta=meta, **kwargs)
 
     def on_error(self, failure):
-        bound = failure_reason(failure)
+        bound = failure_reason(failure, stopping=not self.crawler.crawling)
         if bound:
             self.logger.warning("dropped %s: %s", getattr(failure, "request", None), bound)
             self.crawler.stats.inc_value(stats.dropped(bound))
