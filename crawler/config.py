@@ -67,13 +67,28 @@ class SingleUrlSource(SourceBase):
         return value
 
 
+def pattern(value: str):
+    """``value`` compiled with RE2, which matches in time linear in the text: a user-supplied
+    pattern such as ``(a+)+$`` can never hang the crawl. Raises ``re2.error`` for a pattern RE2
+    refuses (backreferences, lookarounds)."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(value, options)
+
+
 def regex(value: str | None) -> str | None:
-    """Validator: ``value`` compiles as a regular expression."""
+    """Validator: ``value`` compiles as a linear-time (RE2) regular expression."""
+    import re2
+
     if value is not None:
         try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"expected a regular expression ({exc})") from exc
+            pattern(value)
+        except re2.error as exc:
+            why = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+            raise ValueError(f"expected a regular expression RE2 accepts, which runs in linear time "
+                             f"(no backreferences or lookarounds): {why}") from exc
     return value
 
 
@@ -99,6 +114,9 @@ class CrawlSettings(BaseModel):
     timeout: float = Field(default=30, gt=0, le=600)
     allow_private: bool = Field(default=False, description="allow requests to private, loopback and "
                                 "link-local addresses (a local test site); off for real sources")
+    max_page_mb: float = Field(default=32, gt=0, le=1024, description="largest page, also once decompressed")
+    max_links_per_page: int = Field(default=2000, ge=1, le=1_000_000)
+    max_requests_per_source: int = Field(default=20000, ge=1, le=10_000_000)
 
 
 class SourcesFile(BaseModel):

@@ -24,12 +24,14 @@ class SkipKnownMiddleware:
         if crawler.settings.get("LENDWATCH_ENGINE") is None:
             raise NotConfigured("LENDWATCH_ENGINE is not set")
         middleware = cls(crawler.settings.get("LENDWATCH_KNOWN_URLS"))
+        middleware.unsettled = crawler.settings.get("LENDWATCH_UNSETTLED_URLS") or frozenset()
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         middleware.stats = crawler.stats
         return middleware
 
     def spider_opened(self, spider):
         spider.known_urls = self.known
+        spider.unsettled_urls = self.unsettled
 
     def process_request(self, request):
         if request.meta.get(ARTICLE) and canonical_url(request.url) in self.known:

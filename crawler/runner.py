@@ -17,7 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import Engine
 
-from crawler import settings as default_settings, stats as keys, store
+from crawler import runs, settings as default_settings, stats as keys, store
 from crawler.config import SourcesFile
 from crawler.kinds import spiders
 
@@ -35,10 +35,12 @@ class SourceCounts:
     errors: dict = field(default_factory=dict)
     retried: dict = field(default_factory=dict)
     backoff_seconds: float = 0.0
+    large_pages: int = 0  # pages over DOWNLOAD_WARNSIZE (kept)
+    finished: bool = False  # the spider ran to its end (not stopped by a signal or an error)
 
     @classmethod
-    def from_stats(cls, stats: dict) -> "SourceCounts":
-        counts = cls(fetched=stats.get("downloader/response_count", 0))
+    def from_stats(cls, stats: dict, reason: str = "finished") -> "SourceCounts":
+        counts = cls(fetched=stats.get("downloader/response_count", 0), finished=reason == "finished")
         for outcome in OUTCOMES:
             setattr(counts, outcome, stats.get(keys.outcome(outcome), 0))
         counts.dropped = keys.by_reason(stats, "dropped")
@@ -47,6 +49,7 @@ class SourceCounts:
         for key, value in stats.items():
             if key.startswith("spider_exceptions/"):
                 counts.errors[f"parse-{key.rsplit('/', 1)[1]}"] = value
+        counts.large_pages = stats.get(keys.LARGE_PAGES, 0)
         counts.backoff_seconds = round(stats.get(keys.BACKOFF_SECONDS, 0.0), 1)
         if stats.get("robotstxt/forbidden"):
             counts.dropped["robots.txt"] = stats["robotstxt/forbidden"]
@@ -54,6 +57,11 @@ class SourceCounts:
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
+
+    @property
+    def articles(self) -> int:
+        """Articles found, stored before or now."""
+        return self.new + self.updated + self.unchanged + self.skipped_known
 
 
 def build_settings(run_id: int, sources: SourcesFile, overrides: dict | None) -> Settings:
@@ -68,6 +76,10 @@ def build_settings(run_id: int, sources: SourcesFile, overrides: dict | None) ->
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency,
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "LENDWATCH_ALLOW_PRIVATE": crawl.allow_private,
+        "DOWNLOAD_MAXSIZE": int(crawl.max_page_mb * 1024 * 1024),
+        "DOWNLOAD_WARNSIZE": int(crawl.max_page_mb * 1024 * 1024) // 4,
+        "LENDWATCH_MAX_LINKS_PER_PAGE": crawl.max_links_per_page,
+        "LENDWATCH_MAX_REQUESTS_PER_SOURCE": crawl.max_requests_per_source,
     }, priority="cmdline")
     if overrides:
         settings.setdict(overrides, priority="cmdline")
@@ -112,22 +124,30 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
     and the counts per source.
 
     ``since`` drops articles published before it and stops paging lists that reach it.
+    The run ends ``done`` when every source's spider finished, ``interrupted`` when SIGTERM or
+    SIGINT stopped it, ``failed`` on an error; runs left ``running`` by a dead process are
+    marked ``interrupted`` first (:mod:`crawler.runs`).
     """
+    store.end_runs(engine, [i for i, counts in store.running_runs(engine)
+                            if runs.holder_gone((counts or {}).get(runs.LEASE_KEY))], "interrupted")
     store.save_sources(engine, [s.model_dump() for s in sources.sources])
     names = [s.name for s in sources.sources]
-    run_id = store.start_run(engine, names)
+    held = {runs.LEASE_KEY: runs.lease()}
+    run_id = store.start_run(engine, names, held)
     shared = {"LENDWATCH_ENGINE": engine, "LENDWATCH_KNOWN_URLS": frozenset(store.known_page_urls(engine))}
     results: dict[str, SourceCounts] = {}
 
     def closed(spider, reason):
-        results[spider.name] = SourceCounts.from_stats(spider.crawler.stats.get_stats())
-        store.update_run(engine, run_id, {k: v.as_dict() for k, v in results.items()})
+        results[spider.name] = SourceCounts.from_stats(spider.crawler.stats.get_stats(), reason)
+        store.update_run(engine, run_id, {**held, **{k: v.as_dict() for k, v in results.items()}})
 
     process = CrawlerProcess(build_settings(run_id, sources, overrides))
     crawlers = []
     for source in sources.sources:
         crawler = process.create_crawler(spiders()[source.kind])
         crawler.settings.setdict(shared, priority="cmdline")  # after create_crawler's copy: shared, not copied
+        crawler.settings.set("LENDWATCH_UNSETTLED_URLS",
+                             frozenset(store.unsettled_page_urls(engine, source.name)), priority="cmdline")
         crawler.signals.connect(closed, signal=signals.spider_closed)
         crawlers.append(crawler)
         process.crawl(crawler, source=source, since=since)
@@ -138,14 +158,37 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
         progress = Progress(crawlers)
         loop = task.LoopingCall(progress.tick)
         reactor.callWhenRunning(loop.start, 1.0, now=False)
+    status = "failed"
     try:
         process.start()
+        finished = len(results) == len(names) and all(c.finished for c in results.values())
+        status = "done" if finished else "interrupted"
     finally:
         if progress:
             progress.end()
-        status = "done" if len(results) == len(names) else "failed"
         store.update_run(engine, run_id, {k: v.as_dict() for k, v in results.items()}, status=status)
     return run_id, results
+
+
+def stopped_sources(results: dict[str, SourceCounts], names: list[str]) -> list[str]:
+    """The sources of ``names`` whose spider did not run to its end (an interrupted crawl)."""
+    return [name for name in names if name not in results or not results[name].finished]
+
+
+def problems(results: dict[str, SourceCounts], names: list[str]) -> list[str]:
+    """What makes a crawl's exit code 1, one line each: sources interrupted, sources that found no
+    article at all, sources with failed pages."""
+    lines = []
+    stopped = stopped_sources(results, names)
+    if stopped:
+        lines.append(f"crawl interrupted before {', '.join(stopped)} finished; the next crawl resumes")
+    empty = [name for name, c in results.items() if c.finished and not c.articles]
+    if empty:
+        lines.append(f"no article from {', '.join(empty)}: see dropped / errors above")
+    failed = [name for name, c in results.items() if c.errors]
+    if failed:
+        lines.append(f"pages failed in {', '.join(failed)}: see errors above")
+    return lines
 
 
 def format_summary(results: dict[str, SourceCounts]) -> str:
@@ -157,5 +200,6 @@ def format_summary(results: dict[str, SourceCounts]) -> str:
         retried = ", ".join(f"{k} {v}" for k, v in sorted(c.retried.items()))
         lines.append(f"{name:<20} {c.fetched:>7} {c.new:>5} {c.updated:>7} "
                      f"{c.skipped_known + c.unchanged:>6}  {dropped} / {errors}"
-                     + (f"  (retried {retried}; waited {c.backoff_seconds:g} s)" if retried else ""))
+                     + (f"  (retried {retried}; waited {c.backoff_seconds:g} s)" if retried else "")
+                     + (f"  ({c.large_pages} pages over DOWNLOAD_WARNSIZE)" if c.large_pages else ""))
     return "\n".join(lines)

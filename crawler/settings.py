@@ -37,6 +37,14 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Items are stored synchronously: many parallel item tasks per response only cost time.
 CONCURRENT_ITEMS = 16
 
+# Bounds (crawler.bounds; the runner sets them from [crawl] max_page_mb, max_links_per_page and
+# max_requests_per_source): a body decompressed past DOWNLOAD_MAXSIZE is dropped too (gzip bombs).
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+LENDWATCH_MAX_LINKS_PER_PAGE = 2000
+LENDWATCH_MAX_REQUESTS_PER_SOURCE = 20000
+
 # Only http(s) is ever downloaded: a remote feed must not make the crawler read local files.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
@@ -45,6 +53,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SkipKnownMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    "crawler.bounds.RedirectBoundsMiddleware": 650,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.bounds.LinkBoundsMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
@@ -57,5 +69,6 @@ EXTENSIONS = {
 # lendwatch's own settings (set by the runner)
 LENDWATCH_ENGINE = None  # the run's SQLAlchemy engine, shared by every source's crawler
 LENDWATCH_KNOWN_URLS = frozenset()  # canonical URLs of the pages stored when the run began
+LENDWATCH_UNSETTLED_URLS = frozenset()  # of those, the source's pages stored by unfinished runs
 LENDWATCH_RUN_ID = None
 LENDWATCH_ALLOW_PRIVATE = False  # [crawl] allow_private: requests to private/loopback addresses

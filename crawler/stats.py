@@ -10,6 +10,7 @@ LISTS_STOPPED_KNOWN = "lendwatch/lists_stopped_known"  # a list page of only kno
 FALLBACK_GENERIC = "lendwatch/fallback/generic"  # a page no source template matched
 BACKOFF_SECONDS = "lendwatch/backoff_seconds"
 RETRY_AFTER_TOO_LONG = "lendwatch/retry_after_too_long"
+LARGE_PAGES = "lendwatch/large_pages"  # pages over DOWNLOAD_WARNSIZE (kept)
 
 
 def outcome(name: str) -> str:

@@ -27,11 +27,47 @@ def save_sources(engine: Engine, configs: list[dict]) -> None:
                 conn.execute(insert(t).values(name=cfg["name"], **row))
 
 
-def start_run(engine: Engine, source_names: list[str]) -> int:
+def start_run(engine: Engine, source_names: list[str], counts: dict | None = None) -> int:
     with engine.begin() as conn:
         result = conn.execute(insert(schema.crawl_runs).values(
-            started_at=now_utc(), status="running", sources=source_names, counts={}))
+            started_at=now_utc(), status="running", sources=source_names, counts=counts or {}))
         return result.inserted_primary_key[0]
+
+
+def running_runs(engine: Engine) -> list:
+    """``(id, counts)`` of the runs recorded as ``running``."""
+    r = schema.crawl_runs
+    with engine.connect() as conn:
+        return list(conn.execute(select(r.c.id, r.c.counts).where(r.c.status == "running")))
+
+
+def end_runs(engine: Engine, run_ids: list[int], status: str) -> None:
+    """Record runs as ended with ``status`` (e.g. ``interrupted`` for a dead process's runs)."""
+    r = schema.crawl_runs
+    with engine.begin() as conn:
+        conn.execute(update(r).where(r.c.id.in_(run_ids), r.c.status == "running")
+                     .values(status=status, finished_at=now_utc()))
+
+
+def settled_run(engine: Engine, source: str) -> int:
+    """The id of the last run in which ``source``'s spider finished (0 for none). Runs from before
+    per-source ``finished`` counts were kept count as finished when they are ``done``."""
+    r = schema.crawl_runs
+    last = 0
+    with engine.connect() as conn:
+        for run_id, status, counts in conn.execute(select(r.c.id, r.c.status, r.c.counts).order_by(r.c.id)):
+            mine = (counts or {}).get(source)
+            if mine is not None and mine.get("finished", status == "done"):
+                last = run_id
+    return last
+
+
+def unsettled_page_urls(engine: Engine, source: str) -> set[str]:
+    """Canonical URLs of ``source``'s pages stored by runs after its last settled run."""
+    p, after = schema.pages, settled_run(engine, source)
+    with engine.connect() as conn:
+        return set(conn.execute(select(p.c.canonical_url).where(
+            p.c.source == source, p.c.run_id > after)).scalars())
 
 
 def update_run(engine: Engine, run_id: int, counts: dict, status: str | None = None) -> None:

@@ -56,9 +56,22 @@ def current_version(engine: Engine) -> int:
         return conn.execute(select(schema.schema_version.c.version)).scalar() or 0
 
 
+def check_ours(engine: Engine) -> int:
+    """The schema version, after refusing a database that holds tables but none of lendwatch's
+    (another program's SQLite file must not be migrated)."""
+    found = current_version(engine)
+    if found == 0:
+        tables = inspect(engine).get_table_names()
+        if tables:
+            raise SchemaError(f"{engine.url.render_as_string(hide_password=True)}: not a lendwatch "
+                              f"database (it holds tables {', '.join(sorted(tables)[:5])}); "
+                              "refusing to change it")
+    return found
+
+
 def upgrade(engine: Engine, to: int = schema.SCHEMA_VERSION) -> int:
     """Bring the database to version ``to``, one transaction per step."""
-    found = current_version(engine)
+    found = check_ours(engine)
     if found > schema.SCHEMA_VERSION:
         raise SchemaError(
             f"database schema version {found} is newer than this lendwatch "

@@ -8,7 +8,9 @@ Outputs in ``out_dir``:
 - ``report-YYYY-MM-files/``: the chart PNGs and every table as CSV (``figures.csv`` lists the
   articles behind every number).
 
-Apart from the generated-at line, the output depends only on the database.
+Apart from the generated-at line, the output depends only on the database. Every file and the
+folder are written under temporary names and renamed into place once all are complete
+(:mod:`lendwatch.atomic`): an interrupted build leaves the earlier report whole.
 """
 
 import base64
@@ -18,6 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy import Engine
 
+from lendwatch import atomic
 from lendwatch.records import SHANGHAI
 from lendwatch.vocabulary import month_label, parse_month, sentiment_label, shift_month, topic_label
 from reports import data, metrics, sections, text
@@ -41,23 +44,27 @@ def build(engine: Engine, month: str, out_dir: Path, formats=frozenset({"md", "h
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = gather(engine, month)
     written: list[Path] = []
-    if not ctx["empty"]:
-        ctx["charts"] = _charts(ctx)
-        written = _write_files(out_dir / ctx["files_dir"], ctx)
     env = environment()
     reports = []
-    for fmt in ("md", "html"):
-        if fmt in formats:
-            path = out_dir / f"report-{month}.{fmt}"
-            path.write_text(env.get_template(f"report.{fmt}.j2").render(ctx), encoding="utf-8", newline="\n")
-            reports.append(path)
-    if "pdf" in formats:
-        from reports.fonts import font_path
-        from reports.pdf import write_pdf
+    with atomic.Staged() as staged:
+        if not ctx["empty"]:
+            ctx["charts"] = _charts(ctx)
+            files_dir = out_dir / ctx["files_dir"]
+            written = [files_dir / p.name for p in _write_files(staged.path(files_dir), ctx)]
+        for fmt in ("md", "html"):
+            if fmt in formats:
+                path = out_dir / f"report-{month}.{fmt}"
+                staged.path(path).write_text(env.get_template(f"report.{fmt}.j2").render(ctx),
+                                             encoding="utf-8", newline="\n")
+                reports.append(path)
+        if "pdf" in formats:
+            from reports.fonts import font_path
+            from reports.pdf import write_pdf
 
-        path = out_dir / f"report-{month}.pdf"
-        write_pdf(env.get_template("report.html.j2").render(ctx, pdf=True, font_url=font_path().as_uri()), path)
-        reports.append(path)
+            path = out_dir / f"report-{month}.pdf"
+            write_pdf(env.get_template("report.html.j2").render(ctx, pdf=True, font_url=font_path().as_uri()),
+                      staged.path(path))
+            reports.append(path)
     return reports + written
 
 
@@ -121,9 +128,8 @@ def _charts(ctx: dict) -> dict:
 
 
 def _write_files(files_dir: Path, ctx: dict) -> list[Path]:
-    files_dir.mkdir(parents=True, exist_ok=True)
-    for old in list(files_dir.glob("*.png")) + list(files_dir.glob("*.csv")):
-        old.unlink()  # a rebuild leaves no stale chart or table behind
+    """Charts and tables into the new folder ``files_dir`` (a rebuild keeps no stale file)."""
+    files_dir.mkdir(parents=True)
     outputs = {f"{name}.png": png for name, png in ctx["charts"].items()} | sections.tables(ctx)
     written = []
     for name, content in sorted(outputs.items()):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from lendwatch import atomic
 from lendwatch.frames import Desk
 from lendwatch.vocabulary import month_label, month_span, parse_month, shift_month
 from reports import charts, data, monthly, multimonth, policy, tables
@@ -65,10 +66,7 @@ def _index(engine: Engine, first: str, last: str, out_dir: Path, formats, terms:
     if terms:
         pngs["weekly-terms"] = charts.weekly_lines(weekly["weeks"], weekly["terms"], "指定词语每周相关文章")
     files = out_dir / "index-files"
-    files.mkdir(parents=True, exist_ok=True)
     outputs = {f"{name}.png": png for name, png in pngs.items()} | _tables(months, span, grid, weekly, rules)
-    for name, content in outputs.items():
-        (files / name).write_bytes(content)
     built = [f for f in ("md", "html", "pdf") if f in formats]
     ctx = {"title": f"网贷催收舆情 · {range_label} 多月汇总", "months": months, "span": span,
            "span_labels": [month_label(m) for m in span], "grid": grid, "weekly": weekly, "terms": terms,
@@ -78,11 +76,17 @@ def _index(engine: Engine, first: str, last: str, out_dir: Path, formats, terms:
            "snapshot": data.snapshot(engine), "formats": built}
     env = monthly.environment()
     out = []
-    for fmt in ("md", "html"):
-        if fmt in formats or (fmt == "html" and "md" not in formats):
-            path = out_dir / f"index.{fmt}"
-            path.write_text(env.get_template(f"index.{fmt}.j2").render(ctx), encoding="utf-8", newline="\n")
-            out.append(path)
+    with atomic.Staged() as staged:  # the index and its files replace the old ones together
+        staging = staged.path(files)
+        staging.mkdir(parents=True)
+        for name, content in outputs.items():
+            (staging / name).write_bytes(content)
+        for fmt in ("md", "html"):
+            if fmt in formats or (fmt == "html" and "md" not in formats):
+                path = out_dir / f"index.{fmt}"
+                staged.path(path).write_text(env.get_template(f"index.{fmt}.j2").render(ctx),
+                                             encoding="utf-8", newline="\n")
+                out.append(path)
     return out + [files / name for name in sorted(outputs)]
 
 

@@ -5,6 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from lendwatch import db as database
 from lendwatch.cli import cli
 from lendwatch.commands import COMMANDS
 from reports.export import EXPORT_COLUMNS
@@ -40,16 +41,18 @@ def test_bad_database_url_exits_2(tmp_path):
 
 def test_export_of_an_empty_database(tmp_path):
     db = str(tmp_path / "e.db")
+    database.migrate(database.connect(db))
     result = CliRunner().invoke(cli, ["export", "--format", "csv", "--db", db])
     assert result.exit_code == 0
-    assert result.output.splitlines() == ["\ufeff" + ",".join(EXPORT_COLUMNS)]
+    assert result.stdout.splitlines() == ["\ufeff" + ",".join(EXPORT_COLUMNS)]
 
 
 def test_db_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("LENDWATCH_DB", str(tmp_path / "env.db"))
+    database.migrate(database.connect(str(tmp_path / "env.db")))
     result = CliRunner().invoke(cli, ["export"])
     assert result.exit_code == 0
-    assert (tmp_path / "env.db").exists()
+    assert f"database: {tmp_path / 'env.db'}" in result.stderr
 
 
 def test_tag_streams_and_keeps_other_keys():
@@ -70,3 +73,20 @@ def test_tag_streams_and_keeps_other_keys():
     assert out[0]["sentiment"] == "negative"
     assert out[0]["entities"]["lenders"] == [] and "regions" in out[0]["entities"]
     assert "line 3" in result.stderr
+
+
+def test_tag_reports_and_skips_every_bad_line_and_goes_on():
+    good = json.dumps({"id": 9, "text": "借款人遭遇暴力催收。"}, ensure_ascii=False).encode()
+    bad = [
+        b'{"id": 1, "text": "\\ud800 lone surrogate"}',  # a lone surrogate, escaped
+        b'{"id": 2, "text": "\xff\xfe not UTF-8"}',
+        b'[' * 100_000 + b']' * 100_000,  # nested deeper than the JSON parser goes
+        b'{"id": 3, "text": "ok", "x": ' + b'[' * 5000 + b']' * 5000 + b'}',
+    ]
+    stdin = b"\n".join(bad + [good]) + b"\n"
+    result = CliRunner().invoke(cli, ["tag", "-"], input=stdin)
+    assert result.exit_code == 1
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == [9]
+    for number in (1, 2, 3, 4):
+        assert f"line {number}:" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -151,7 +151,8 @@ url = "{sample_site.base_url}/people/GB/1004/index.html"
 allow = "/private/"
 """, encoding="utf-8")
     result = run_cli("crawl", "--sources", sources, "--db", tmp_path / "r.db", "--quiet")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # the source found nothing
+    assert "no article from private" in result.stderr
     assert "robots.txt 1" in result.stdout
     assert "/private/draft.html" not in sample_site.hits
     assert "lendwatch/" in sample_site.user_agents.pop()

@@ -72,7 +72,8 @@ def test_max_pages_bounds_the_list(tmp_path, sample_site):
     sources = local_sources(tmp_path / "one.toml", SOURCES.replace("max_pages = 10", "max_pages = 1"),
                             sample_site.base_url)
     result = run_cli("crawl", "--sources", sources, "--db", tmp_path / "one.db", "--quiet")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # page 1's one article is behind an unsolved challenge
+    assert "no article from sample-pbc" in result.stderr
     assert list_path(2) not in sample_site.hits and article_path(OLDER) not in sample_site.hits
 
 

@@ -35,7 +35,8 @@ _CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
 
 def parse(text: str) -> etree._Element:
     """lxml tree of a decoded page, comments and processing instructions dropped."""
-    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                                  huge_tree=True)  # deeper than 256 levels, text nodes over 10 MB
     root = lxml_html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
     return root
 

@@ -14,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import stats
+from crawler.bounds import failure_reason
 from crawler.config import SourceBase, kind_of
 from crawler.extract import EXTRACTION_VERSION, ExtractError, Hints, extract
 from crawler.extract.hints import date_extra
@@ -48,7 +49,8 @@ class SourceSpider(Spider):
     A subclass that is a kind sets ``kind`` and ``source_model`` (whose ``kind`` literal must
     match). Every request it makes carries ``on_error``, so each page that finally fails
     is counted once, by reason, in ``lendwatch/errors/<reason>``. ``known_urls``
-    (canonical URLs already stored) is filled when the spider opens.
+    (canonical URLs already stored) and ``unsettled_urls`` (those stored by runs that did not
+    finish, see :mod:`crawler.runs`) are filled when the spider opens.
     """
 
     name = "lendwatch"
@@ -69,6 +71,7 @@ class SourceSpider(Spider):
         self.since = since.replace(tzinfo=since.tzinfo or SHANGHAI) if since else None
         self.start_urls = source.start_urls
         self.known_urls: AbstractSet[str] = frozenset()
+        self.unsettled_urls: AbstractSet[str] = frozenset()
 
     # --- incremental checks ------------------------------------------------
 
@@ -87,11 +90,13 @@ class SourceSpider(Spider):
     def keep_paging(self, items: list[tuple[str, datetime | None]]) -> bool:
         """Whether to fetch the next list page after one holding ``(url, published)`` items.
 
-        Stops once a page holds only stored or too-old items (lists are newest first).
+        Stops once a page holds only too-old items or items stored by a finished run (lists are
+        newest first); items stored by an interrupted run do not stop it, so paging resumes.
         """
         if not items:
             return False
-        fresh = [url for url, published in items if not self.is_known(url) and not self.too_old(published)]
+        fresh = [url for url, published in items if not self.too_old(published)
+                 and (not self.is_known(url) or canonical_url(url) in self.unsettled_urls)]
         if not fresh:
             self.crawler.stats.inc_value(stats.LISTS_STOPPED_KNOWN)
         return bool(fresh)
@@ -131,6 +136,11 @@ class SourceSpider(Spider):
         return self.request(url, callback or self.parse_article, meta=meta, **kwargs)
 
     def on_error(self, failure):
+        bound = failure_reason(failure, stopping=not self.crawler.crawling)
+        if bound:
+            self.logger.warning("dropped %s: %s", getattr(failure, "request", None), bound)
+            self.crawler.stats.inc_value(stats.dropped(bound))
+            return
         if failure.check(HttpError):
             reason = f"http-{failure.value.response.status}"
         elif failure.check(IgnoreRequest):

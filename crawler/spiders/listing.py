@@ -1,13 +1,12 @@
 """Kind ``listing``: HTML list pages; ``allow`` picks article links, ``next`` the next pages."""
 
-import re
 from typing import Literal
 
 from pydantic import Field, field_validator
 from scrapy import Request
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.config import SourceBase, regex
+from crawler.config import SourceBase, pattern, regex
 from crawler.spiders.base import SourceSpider
 
 
@@ -24,7 +23,8 @@ class ListingSource(SourceBase):
 class ListingSpider(SourceSpider):
     """Follows list pages up to ``max_pages``; Scrapy's duplicate filter breaks link loops.
 
-    Links are Scrapy's ``LinkExtractor``'s (http(s) only, bogus ones skipped), file types included.
+    Links are Scrapy's ``LinkExtractor``'s (http(s) only, bogus ones skipped), file types included,
+    matched against ``allow`` and ``next`` with RE2 (linear time, whatever the pattern).
     """
 
     kind = "listing"
@@ -32,7 +32,8 @@ class ListingSpider(SourceSpider):
 
     def __init__(self, source, **kwargs):
         super().__init__(source, **kwargs)
-        self.articles = LinkExtractor(allow=self.source.allow, deny_extensions=[])
+        self.links = LinkExtractor(deny_extensions=[])
+        self.allow = pattern(self.source.allow)
         self.pages_seen = 0
 
     async def start(self):
@@ -42,24 +43,27 @@ class ListingSpider(SourceSpider):
     def _next_links(self, response) -> list[str]:
         """Links named by ``next``, read as a CSS selector and, failing that, as a URL regex;
         never an article link."""
-        spec, allow = self.source.next, self.source.allow
+        import re2
+
+        spec = self.source.next
         if not spec:
             return []
         try:
-            found = LinkExtractor(restrict_css=spec, deny=allow, deny_extensions=[]).extract_links(response)
+            found = [link.url for link in
+                     LinkExtractor(restrict_css=spec, deny_extensions=[]).extract_links(response)]
         except (SyntaxError, ValueError):  # cssselect raises a SyntaxError subclass
             found = []
         if not found:
             try:
-                re.compile(spec)
-            except re.error:
+                wanted = pattern(spec)
+            except re2.error:
                 return []
-            found = LinkExtractor(allow=spec, deny=allow, deny_extensions=[]).extract_links(response)
-        return [link.url for link in found]
+            found = [link.url for link in self.links.extract_links(response) if wanted.search(link.url)]
+        return [url for url in found if not self.allow.search(url)]
 
     def parse_list(self, response):
         self.pages_seen += 1
-        articles = [link.url for link in self.articles.extract_links(response)]
+        articles = [link.url for link in self.links.extract_links(response) if self.allow.search(link.url)]
         for link in articles:
             yield self.article_request(link)
         if self.pages_seen >= self.source.max_pages or not self.keep_paging([(a, None) for a in articles]):

@@ -1,6 +1,5 @@
 """Kind ``rss``: an RSS or Atom feed; each item's link is fetched and extracted."""
 
-import re
 from datetime import datetime, timezone
 from typing import Literal
 
@@ -9,7 +8,7 @@ from pydantic import field_validator
 from scrapy import Request
 
 from crawler import stats
-from crawler.config import SourceBase, regex
+from crawler.config import SourceBase, pattern, regex
 from crawler.spiders.base import SourceSpider
 
 
@@ -29,7 +28,7 @@ def _entry_date(entry) -> datetime | None:
 class FeedSpider(SourceSpider):
     """Reads feeds: each item's link (matching ``allow``, when set) is an article."""
 
-    allow: re.Pattern | None = None
+    allow = None  # a compiled pattern (crawler.config.pattern) or None
     hint_source = "feed"
 
     async def start(self):
@@ -60,4 +59,4 @@ class RssSpider(FeedSpider):
 
     def __init__(self, source, **kwargs):
         super().__init__(source, **kwargs)
-        self.allow = re.compile(self.source.allow) if self.source.allow else None
+        self.allow = pattern(self.source.allow) if self.source.allow else None

@@ -5,7 +5,6 @@ so that every request, nested sitemaps and articles alike, goes through
 :meth:`SourceSpider.request` (counted on failure) and articles through ``article_request``.
 """
 
-import re
 from typing import Literal
 
 from pydantic import field_validator
@@ -14,7 +13,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler import stats
-from crawler.config import SourceBase, regex
+from crawler.config import SourceBase, pattern, regex
 from crawler.extract import parse_date
 from crawler.safety import link_problem
 from crawler.spiders.base import SourceSpider
@@ -48,7 +47,7 @@ class SitemapSpider(SourceSpider):
 
     def __init__(self, source, **kwargs):
         super().__init__(source, **kwargs)
-        self.allow = re.compile(self.source.allow or "")
+        self.allow = pattern(self.source.allow or "")
 
     async def start(self):
         for url in self.start_urls:

@@ -25,7 +25,7 @@ def analyze(ctx, jobs, db):
     """
     from analysis.runner import analyze as run_analyze
 
-    summary = run_analyze(open_db(db), jobs=jobs)
+    summary = run_analyze(open_db(db, create=False), jobs=jobs)
     click.echo(f"analysed {summary.analyzed}, already up to date {summary.up_to_date}, "
                f"failed {len(summary.failed)}, stories {summary.stories}")
     for article_id, error in summary.failed.items():
@@ -35,7 +35,7 @@ def analyze(ctx, jobs, db):
 
 
 @click.command()
-@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("file", type=click.File("rb"), default="-")
 @click.pass_context
 def tag(ctx, file):
     """Tag JSON Lines (each with `text`, optional `title`), streaming.
@@ -57,11 +57,16 @@ def tag(ctx, file):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line.decode("utf-8"))
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise ValueError("expected a JSON object with a string `text`")
-        except ValueError as exc:
-            click.echo(f"line {number}: {exc}", err=True)
+            json.dumps(record, ensure_ascii=False).encode("utf-8")  # a lone surrogate cannot be written
+        except RecursionError:
+            click.echo(f"line {number}: nested too deeply", err=True)
+            failed += 1
+            continue
+        except ValueError as exc:  # UnicodeError and JSONDecodeError too
+            click.echo(f"line {number}: {str(exc)[:200]}", err=True)
             failed += 1
             continue
         title = record.get("title") if isinstance(record.get("title"), str) else None

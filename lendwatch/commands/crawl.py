@@ -23,19 +23,23 @@ def crawl(ctx, sources_file, only, since, quiet, db):
 
     Prints a per-source summary: pages fetched, articles new and updated,
     already known, dropped by reason, errors by reason. Exit code 1 when
-    some pages failed.
+    some pages failed, a source found no article, or the crawl was interrupted
+    (the next crawl resumes it).
 
     \b
     Example:
       lendwatch crawl --sources my-sources.toml --only chinanews --since 2024-09-01
     """
-    from crawler.runner import crawl as run_crawl, format_summary
+    from crawler.runner import crawl as run_crawl, format_summary, problems
 
     config = load_sources(sources_file, list(only))
     engine = open_db(db)  # a bad database fails here, before any request
     _, results = run_crawl(engine, config, quiet=quiet, since=since)
     click.echo(format_summary(results))
-    if any(c.errors for c in results.values()):
+    found = problems(results, [s.name for s in config.sources])
+    for line in found:
+        click.echo(line, err=True)
+    if found:
         ctx.exit(1)
 
 
@@ -58,7 +62,7 @@ def reextract(ctx, source, db):
     from crawler.extract.hints import date_extra
     from lendwatch.records import ArticleRecord, to_local_iso
 
-    engine = open_db(db)
+    engine = open_db(db, create=False)
     outcomes: dict[str, int] = {}
     moved = 0
     for page in store.iter_pages(engine, source):

@@ -2,10 +2,12 @@
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
+from lendwatch import atomic
 from lendwatch.commands.options import MONTH_HELP, db_option, open_db, validate_month
 
 
@@ -37,12 +39,12 @@ def export(fmt, month, relevant_only, out_file, db):
     if fmt == "parquet":
         from lendwatch.frames import Desk
 
-        Desk(engine).articles(month=month, relevant=relevant, text=True).to_parquet(out_file, engine="pyarrow",
-                                                                                  index=False)
+        frame = Desk(engine).articles(month=month, relevant=relevant, text=True)
+        with atomic.Staged() as staged:
+            frame.to_parquet(staged.path(out_file), engine="pyarrow", index=False)
         return
-    stream = out_file.open("wb") if out_file else sys.stdout.buffer
-    try:
-        rows = article_rows(engine, month, relevant=relevant)
+    rows = article_rows(engine, month, relevant=relevant)
+    with atomic.open_bytes(out_file) if out_file else nullcontext(sys.stdout.buffer) as stream:
         if fmt == "csv":
             stream.write("\ufeff".encode())
             for line in csv_lines([EXPORT_COLUMNS, *([r[c] for c in EXPORT_COLUMNS] for r in rows)]):
@@ -50,9 +52,6 @@ def export(fmt, month, relevant_only, out_file, db):
         else:
             for row in rows:
                 stream.write(jsonl_line(row).encode("utf-8"))
-    finally:
-        if out_file:
-            stream.close()
 
 
 @click.command()

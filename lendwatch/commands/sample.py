@@ -82,13 +82,15 @@ def _pipeline(db_url: str, sources_file: Path | None, month: str, out_dir: Path,
               quiet: bool) -> tuple[dict, list[Path]]:
     """Crawl, analyse, report: the work of ``run`` and ``demo``."""
     from analysis.runner import analyze
-    from crawler.runner import crawl as run_crawl, format_summary
+    from crawler.runner import crawl as run_crawl, format_summary, stopped_sources
     from reports.monthly import build
 
     engine = open_db(db_url)
     config = load_sources(sources_file)
     _, results = run_crawl(engine, config, quiet=quiet)
     click.echo(format_summary(results))
+    if stopped_sources(results, [s.name for s in config.sources]):  # SIGTERM or Ctrl-C: stop here
+        raise click.ClickException("crawl interrupted; the next run resumes it")
     summary = analyze(engine, jobs=1)
     click.echo(f"analysed {summary.analyzed} articles ({len(summary.failed)} failed), "
                f"{summary.stories} stories")

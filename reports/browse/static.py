@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, quote
 from markupsafe import escape
 from sqlalchemy import Engine, select
 
-from lendwatch import schema
+from lendwatch import atomic, schema
 from lendwatch.vocabulary import SENTIMENTS, is_month, month_label, topic_label
 from reports.browse import queries
 from reports.browse.app import (REPORT_CSP, REPORT_NAME, article_query, article_view, base_tag, csv_bytes,
@@ -82,7 +82,7 @@ class _Output:
             self.summary.unchanged += 1
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        atomic.write_bytes(path, data)
         self.summary.written += 1
 
     def finish(self) -> None:
@@ -91,7 +91,7 @@ class _Output:
             if not Path(name).is_absolute() and ".." not in Path(name).parts and path.is_file():
                 path.unlink()
                 self.summary.removed += 1
-        (self.out / MANIFEST).write_text("".join(n + "\n" for n in sorted(self.names)), encoding="utf-8")
+        atomic.write_text(self.out / MANIFEST, "".join(n + "\n" for n in sorted(self.names)))
 
 
 def _filters(kind: str, value: str) -> Filters:
