@@ -96,7 +96,7 @@ def test_export_formats_share_one_convention(db_path, tmp_path):
     assert str(frame["published_at"].dt.tz) == "Asia/Shanghai"
     assert runner.invoke(cli, ["export", "--format", "parquet", "--db", str(db_path)]).exit_code == 2
 
-    lines = runner.invoke(cli, ["export", "--db", str(db_path), "--month", "2024-09"]).output.splitlines()
+    lines = runner.invoke(cli, ["export", "--db", str(db_path), "--month", "2024-09"]).stdout.splitlines()
     assert "\\u" not in lines[0]
     record = json.loads(lines[0])
     assert list(record) == list(EXPORT_COLUMNS) and isinstance(record["topics"], list)
