@@ -14,6 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+def shared_sample(*parts: str) -> Path:
+    """A third-party saved response under ``../shared/data`` (never committed here); the test is
+    skipped when this checkout has none."""
+    path = SHARED.joinpath("data", *parts)
+    if not path.exists():
+        pytest.skip(f"saved response not present: {path}")
+    return path
+
+
 @pytest.fixture
 def sample_site():
     with SampleSite() as site:
