@@ -35,6 +35,7 @@ class SourceCounts:
     errors: dict = field(default_factory=dict)
     retried: dict = field(default_factory=dict)
     backoff_seconds: float = 0.0
+    blocked: str | None = None  # why nothing could be asked at all (``robots.txt``)
 
     @classmethod
     def from_stats(cls, stats: dict) -> "SourceCounts":
@@ -50,6 +51,8 @@ class SourceCounts:
         counts.backoff_seconds = round(stats.get(keys.BACKOFF_SECONDS, 0.0), 1)
         if stats.get("robotstxt/forbidden"):
             counts.dropped["robots.txt"] = stats["robotstxt/forbidden"]
+            asked = stats.get("downloader/request_count", 0) - stats.get("robotstxt/request_count", 0)
+            counts.blocked = "robots.txt" if asked == 0 else None
         return counts
 
     def as_dict(self) -> dict:
@@ -128,6 +131,10 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
     for source in sources.sources:
         crawler = process.create_crawler(spiders()[source.kind])
         crawler.settings.setdict(shared, priority="cmdline")  # after create_crawler's copy: shared, not copied
+        if source.robots == "ignore":
+            crawler.settings.set("ROBOTSTXT_OBEY", False, priority="cmdline")
+            print(f"warning: source {source.name} ignores robots.txt (robots = \"ignore\" in its sources "
+                  f"file); make sure the site allows it", file=sys.stderr)
         crawler.signals.connect(closed, signal=signals.spider_closed)
         crawlers.append(crawler)
         process.crawl(crawler, source=source, since=since)
@@ -152,6 +159,9 @@ def format_summary(results: dict[str, SourceCounts]) -> str:
     """The per-source table printed at the end of a crawl."""
     lines = [f"{'source':<20} {'fetched':>7} {'new':>5} {'updated':>7} {'known':>6}  dropped / errors"]
     for name, c in results.items():
+        if c.blocked:
+            lines.append(f"{name:<20} blocked by {c.blocked}: every request was refused")
+            continue
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(c.dropped.items())) or "-"
         errors = ", ".join(f"{k} {v}" for k, v in sorted(c.errors.items())) or "-"
         retried = ", ".join(f"{k} {v}" for k, v in sorted(c.retried.items()))

@@ -42,6 +42,7 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.SafeTargetMiddleware": 10,
+    "crawler.identity.IdentityMiddleware": 90,  # before robots.txt (100) and cookies (700)
     "crawler.middlewares.SkipKnownMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,

@@ -21,8 +21,9 @@ def crawl(ctx, sources_file, only, since, quiet, db):
     """Crawl the configured sources; store every page and article.
 
     Prints a per-source summary: pages fetched, articles new and updated,
-    already known, dropped by reason, errors by reason. Exit code 1 when
-    some pages failed.
+    already known, dropped by reason, errors by reason; a source whose every
+    request robots.txt refused is reported "blocked by robots.txt". Exit code 1
+    when some pages failed or a source was blocked.
 
     \b
     Example:
@@ -34,7 +35,7 @@ def crawl(ctx, sources_file, only, since, quiet, db):
     engine = open_db(db)  # a bad database fails here, before any request
     _, results = run_crawl(engine, config, quiet=quiet, since=since)
     click.echo(format_summary(results))
-    if any(c.errors for c in results.values()):
+    if any(c.errors or c.blocked for c in results.values()):
         ctx.exit(1)
 
 
