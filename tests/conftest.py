@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from lendwatch.commands.sample import demo_sources
+from lendwatch.sandbox.replicas.tousu import SAMPLE_COOKIE, SAMPLE_COOKIE_ENV
 from lendwatch.sandbox.server import SampleSite
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault(SAMPLE_COOKIE_ENV, SAMPLE_COOKIE)  # crawls of the sample 黑猫投诉 can search
 SHARED = ROOT.parent / "shared"
 
 

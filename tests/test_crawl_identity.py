@@ -54,7 +54,7 @@ cookie_env = "LENDWATCH_TEST_COOKIES"
                      env={"LENDWATCH_TEST_COOKIES": "SUB=abc; SUBP=def"})
     assert result.returncode in (0, 1), result.stderr
     assert sample_site.user_agents == {"lendwatch-test/1.0 (research)"}  # robots.txt asked with it too
-    seen = sample_site.requests_seen
+    seen = [headers for _, headers in sample_site.requests_seen]
     assert all(h.get("Accept-Language") == "zh-CN" and h.get("Cookie") == "SUB=abc; SUBP=def" for h in seen), seen[:3]
     # the configured Referer where the request has none of its own (robots.txt, the start page)
     assert [h["Referer"] for h in seen[:2]] == [f"{sample_site.base_url}/people/"] * 2

@@ -21,7 +21,7 @@ from scrapy import Request
 from crawler import stats
 from crawler.config import SingleUrlSource
 from crawler.extract import parse_date
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, plain
 from crawler.urls import canonical_url
 
 RESULTS = "div.result-op.c-container, div.result, div.c-container"
@@ -89,11 +89,6 @@ def result_fields(result) -> dict:
     return {"title": plain(data.get("title")) or title or None,
             "href": data.get("titleUrl") or result.attrib.get("mu") or link.attrib.get("href"),
             "source": data.get("sourceName") or source, "time": data.get("dispTime") or when}
-
-
-def plain(text) -> str:
-    """``text`` without markup (s-data titles carry ``<em>`` highlights)."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip() if isinstance(text, str) else ""
 
 
 def is_redirect(url: str) -> bool:

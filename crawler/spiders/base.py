@@ -9,6 +9,7 @@ extractor). Spiders only parse: no database calls, no analysis.
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 
+from lxml import html as lxml_html
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -16,6 +17,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler import stats
 from crawler.config import SourceBase, kind_of
 from crawler.extract import EXTRACTION_VERSION, ExtractError, extract
+from crawler.extract.html import collapse
 from crawler.items import PageItem
 from crawler.safety import link_problem
 from crawler.urls import canonical_url
@@ -33,6 +35,14 @@ def original_url(response) -> str:
 def header(response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+def plain(text) -> str:
+    """A search answer's title or name without its highlight markup (``<font>``, ``<em>``,
+    ``<span class="code-red">``), whitespace collapsed; '' for no text."""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    return collapse(lxml_html.fromstring(f"<div>{text}</div>").text_content())
 
 
 def charset_of(content_type: str | None) -> str | None:

@@ -24,7 +24,7 @@ from crawler import stats
 from crawler.config import SourceBase
 from crawler.extract import parse_date
 from crawler.extract.html import collapse
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, plain
 from lendwatch.records import SHANGHAI
 
 VERSION = "thepaper-1"
@@ -48,11 +48,6 @@ class ThepaperSource(SourceBase):
     @classmethod
     def _http_detail_url(cls, value):
         return cls._http_url(value)
-
-
-def plain(text: str | None) -> str:
-    """A title without its ``<font>`` search highlight (or any other markup)."""
-    return collapse(lxml_html.fromstring(f"<div>{text}</div>").text_content()) if text else ""
 
 
 def paragraphs(content: str) -> list[str]:

@@ -13,7 +13,7 @@ class SampleSite(ThreadingHTTPServer):
     """Serves the static pages of :mod:`lendwatch.sandbox.site` and the replicas' interfaces.
 
     Counts requests per path (``hits``) and remembers the User-Agents seen and every request's
-    headers, in order (``requests_seen``).
+    path and headers, in order (``requests_seen``).
     """
 
     daemon_threads = True
@@ -26,7 +26,7 @@ class SampleSite(ThreadingHTTPServer):
         self.flaky = site.flaky_path()
         self.hits: dict[str, int] = {}
         self.user_agents: set[str] = set()
-        self.requests_seen: list[dict[str, str]] = []
+        self.requests_seen: list[tuple[str, dict[str, str]]] = []
         self.lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -70,7 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             hits = self.server.hits[path] = self.server.hits.get(path, 0) + 1
             self.server.user_agents.add(self.headers.get("User-Agent", ""))
-            self.server.requests_seen.append(dict(self.headers.items()))
+            self.server.requests_seen.append((path, dict(self.headers.items())))
         request = Request.parse(method, self.path, body, dict(self.headers.items()), hits)
         page = self.server.respond(request)
         if page.delay:
