@@ -9,6 +9,7 @@ Scrapy's reactor cannot be restarted, so a process runs one crawl.
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -110,11 +111,13 @@ class Progress:
 
 
 def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: dict | None = None,
-          since: datetime | None = None) -> tuple[int, dict[str, SourceCounts]]:
+          since: datetime | None = None,
+          on_closed: Callable[[str, dict], None] | None = None) -> tuple[int, dict[str, SourceCounts]]:
     """Crawl every source of ``sources`` into ``engine``'s database (migrated); returns the run id
     and the counts per source.
 
-    ``since`` drops articles published before it and stops paging lists that reach it.
+    ``since`` drops articles published before it and stops paging lists that reach it;
+    ``on_closed(name, stats)`` is given each source's Scrapy stats when it ends.
     """
     store.save_sources(engine, [s.model_dump() for s in sources.sources])
     names = [s.name for s in sources.sources]
@@ -124,6 +127,8 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
 
     def closed(spider, reason):
         results[spider.name] = SourceCounts.from_stats(spider.crawler.stats.get_stats())
+        if on_closed:
+            on_closed(spider.name, spider.crawler.stats.get_stats())
         store.update_run(engine, run_id, {k: v.as_dict() for k, v in results.items()})
 
     process = CrawlerProcess(build_settings(run_id, sources, overrides))

@@ -111,6 +111,10 @@ class PbcSpider(SourceSpider):
                 continue
             yield self.article_request(url, cb_kwargs={"fallback_title": link.attrib["title"].strip(),
                                                        "fallback_date": when})
+        if not entries:
+            self.logger.warning("list page %s has no font.newslist_style > a[title] items", response.url)
+            self.crawler.stats.inc_value(stats.error("bad-list"))
+            return
         following = next_page(response.text, page)
         if following and page < self.source.max_pages and self.keep_paging(entries):
             yield self.request(response.urljoin(following), self.parse_list, cb_kwargs={"page": page + 1})

@@ -68,3 +68,29 @@ def reextract(ctx, source, db):
                 author=found.author, extraction_version=EXTRACTION_VERSION), page_id=page["id"])
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())) or "no stored pages")
+
+
+@click.command("check-sources")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file (TOML) replacing the shipped default.")
+@click.option("--only", multiple=True, metavar="NAME", help="Check only this source (repeatable).")
+@click.pass_context
+def check_sources(ctx, sources_file, only):
+    """Check that each enabled source still has the shape its spider expects.
+
+    Politely fetches a list page or two and one article per source (robots.txt obeyed,
+    nothing stored) and prints a table: ok, changed (what changed), blocked (why:
+    robots.txt, captcha, WZWS, ban, login) or unreachable. Exit code 0 only when every
+    source is ok.
+
+    \b
+    Example:
+      lendwatch check-sources --only pbc_news
+    """
+    from crawler.check import check, format_table
+
+    config = load_sources(sources_file, list(only))
+    verdicts = check(config)
+    click.echo(format_table(config, verdicts))
+    if any(v.status != "ok" for v in verdicts.values()):
+        ctx.exit(1)
