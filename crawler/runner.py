@@ -50,6 +50,8 @@ class SourceCounts:
             if key.startswith("spider_exceptions/"):
                 counts.errors[f"parse-{key.rsplit('/', 1)[1]}"] = value
         counts.backoff_seconds = round(stats.get(keys.BACKOFF_SECONDS, 0.0), 1)
+        if stats.get(keys.NOT_MODIFIED):  # lists answered 304: nothing new there, not fetched
+            counts.dropped["not-modified"] = stats[keys.NOT_MODIFIED]
         if stats.get("robotstxt/forbidden"):
             counts.dropped["robots.txt"] = stats["robotstxt/forbidden"]
             asked = stats.get("downloader/request_count", 0) - stats.get("robotstxt/request_count", 0)
@@ -122,7 +124,8 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
     store.save_sources(engine, [s.model_dump() for s in sources.sources])
     names = [s.name for s in sources.sources]
     run_id = store.start_run(engine, names)
-    shared = {"LENDWATCH_ENGINE": engine, "LENDWATCH_KNOWN_URLS": frozenset(store.known_page_urls(engine))}
+    shared = {"LENDWATCH_ENGINE": engine, "LENDWATCH_KNOWN_URLS": frozenset(store.known_page_urls(engine)),
+              "LENDWATCH_LIST_VALIDATORS": store.list_validators(engine)}
     results: dict[str, SourceCounts] = {}
 
     def closed(spider, reason):

@@ -44,6 +44,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.SafeTargetMiddleware": 10,
     "crawler.identity.IdentityMiddleware": 90,  # before robots.txt (100) and cookies (700)
     "crawler.middlewares.SkipKnownMiddleware": 50,
+    "crawler.middlewares.ConditionalListMiddleware": 560,  # outside the retries: a 304 is an answer
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
 }
@@ -58,5 +59,6 @@ EXTENSIONS = {
 # lendwatch's own settings (set by the runner)
 LENDWATCH_ENGINE = None  # the run's SQLAlchemy engine, shared by every source's crawler
 LENDWATCH_KNOWN_URLS = frozenset()  # canonical URLs of the pages stored when the run began
+LENDWATCH_LIST_VALIDATORS = {}  # list page URL -> (ETag, Last-Modified) from earlier crawls
 LENDWATCH_RUN_ID = None
 LENDWATCH_ALLOW_PRIVATE = False  # [crawl] allow_private: requests to private/loopback addresses

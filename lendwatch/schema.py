@@ -21,7 +21,7 @@ from sqlalchemy import (
     JSON,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -131,4 +131,15 @@ models = Table(
     Column("measured_on", Text),
     Column("recorded_at", String(40), nullable=False),
     info={"since": 4},
+)
+
+list_validators = Table(
+    "list_validators",  # a list page's ETag / Last-Modified, sent back so an unchanged list costs a 304
+    metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("source", String(100), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("seen_at", String(40), nullable=False),
+    info={"since": 5},
 )

@@ -97,3 +97,27 @@ def test_shipped_sources_obey_robots_and_leave_baidu_disabled_with_the_reason():
     assert all(s.robots == "obey" and not s.cookie_env for s in shipped.sources)
     text = default_sources_path().read_text(encoding="utf-8")
     assert "Disallow: /" in text.split('name = "baidu_news"')[0].rsplit("[[sources]]", 2)[-2]
+
+
+def test_an_unchanged_list_costs_one_request(tmp_path, sample_site):
+    """A re-crawl sends the list's ETag back; the 304 ends the list: one request, nothing parsed."""
+    sources = local_sources(tmp_path / "farm.toml", """
+[[sources]]
+name = "farm"
+kind = "listing"
+url = "{base}/farm/list_1.html"
+allow = "/farm/article/"
+next = "a.next"
+""", sample_site.base_url)
+    db = tmp_path / "farm.db"
+    first = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
+    before = dict(sample_site.hits)
+    sample_site.requests_seen.clear()
+    again = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
+    assert first.returncode in (0, 1) and again.returncode == 0, again.stdout + again.stderr
+    asked = [path for path, _ in sample_site.requests_seen]
+    assert asked == ["/robots.txt", "/farm/list_1.html"], asked
+    assert sample_site.requests_seen[1][1]["If-None-Match"].startswith('"')
+    assert "not-modified 1" in again.stdout
+    assert {p: n for p, n in sample_site.hits.items() if p != "/farm/list_1.html" and p != "/robots.txt"} == \
+        {p: n for p, n in before.items() if p != "/farm/list_1.html" and p != "/robots.txt"}

@@ -1,5 +1,6 @@
 """A small HTTP server for the sample site, on 127.0.0.1 by default."""
 
+import hashlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,8 @@ from lendwatch.sandbox.replicas.base import Page, Request
 
 class SampleSite(ThreadingHTTPServer):
     """Serves the static pages of :mod:`lendwatch.sandbox.site` and the replicas' interfaces.
+
+    Every GET answer carries an ``ETag``; a request whose ``If-None-Match`` matches gets a 304.
 
     Counts requests per path (``hits``) and remembers the User-Agents seen and every request's
     path and headers, in order (``requests_seen``).
@@ -75,6 +78,11 @@ class _Handler(BaseHTTPRequestHandler):
         page = self.server.respond(request)
         if page.delay:
             time.sleep(page.delay)
+        etag = f'"{hashlib.sha1(page.body).hexdigest()[:16]}"'
+        if method == "GET" and page.status == 200 and path != "/robots.txt":
+            page = Page(page.status, page.content_type, page.body, {"ETag": etag, **page.headers})
+            if self.headers.get("If-None-Match") == etag:  # unchanged since the client's copy
+                page = Page(304, page.content_type, b"", {"ETag": etag})
         self.send_response(page.status)
         self.send_header("Content-Type", page.content_type)
         self.send_header("Content-Length", str(len(page.body)))
