@@ -9,7 +9,7 @@ import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -20,8 +20,18 @@ class ConfigError(Exception):
     """The sources file cannot be used; the message names file, source and key."""
 
 
+HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+IDENTITY_HEADERS = {"user-agent": "set `user_agent` instead",
+                    "cookie": "cookies come only from the environment variable named by `cookie_env`"}
+
+
 class SourceBase(BaseModel):
-    """Keys every source has."""
+    """Keys every source has.
+
+    ``robots``: ``"obey"`` (default) or ``"ignore"``, never implied; ``user_agent`` and ``headers``
+    (Referer and the like) replace or add to the default request identity; ``cookie_env`` names an
+    environment variable holding ``name=value; name=value`` cookies (never written in the file).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -29,6 +39,21 @@ class SourceBase(BaseModel):
     url: str | None = None
     urls: list[str] | None = None
     enabled: bool = True
+    robots: Literal["obey", "ignore"] = "obey"
+    user_agent: str | None = Field(default=None, min_length=1, max_length=500, pattern=r"^[^\r\n]+$")
+    headers: dict[str, str] = Field(default_factory=dict)
+    cookie_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+                                   description="environment variable holding the source's cookies")
+
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, value):
+        for name, text in value.items():
+            if name.lower() in IDENTITY_HEADERS:
+                raise ValueError(f"header {name!r} is not allowed here: {IDENTITY_HEADERS[name.lower()]}")
+            if not HEADER_NAME.match(name) or "\r" in text or "\n" in text:
+                raise ValueError(f"header {name!r}: expected a header name and a one-line value")
+        return value
 
     @field_validator("url")
     @classmethod

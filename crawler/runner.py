@@ -9,6 +9,7 @@ Scrapy's reactor cannot be restarted, so a process runs one crawl.
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,6 +38,7 @@ class SourceCounts:
     backoff_seconds: float = 0.0
     large_pages: int = 0  # pages over DOWNLOAD_WARNSIZE (kept)
     finished: bool = False  # the spider ran to its end (not stopped by a signal or an error)
+    blocked: str | None = None  # why nothing could be asked at all (``robots.txt``)
 
     @classmethod
     def from_stats(cls, stats: dict, reason: str = "finished") -> "SourceCounts":
@@ -51,8 +53,12 @@ class SourceCounts:
                 counts.errors[f"parse-{key.rsplit('/', 1)[1]}"] = value
         counts.large_pages = stats.get(keys.LARGE_PAGES, 0)
         counts.backoff_seconds = round(stats.get(keys.BACKOFF_SECONDS, 0.0), 1)
+        if stats.get(keys.NOT_MODIFIED):  # lists answered 304: nothing new there, not fetched
+            counts.dropped["not-modified"] = stats[keys.NOT_MODIFIED]
         if stats.get("robotstxt/forbidden"):
             counts.dropped["robots.txt"] = stats["robotstxt/forbidden"]
+            asked = stats.get("downloader/request_count", 0) - stats.get("robotstxt/request_count", 0)
+            counts.blocked = "robots.txt" if asked == 0 else None
         return counts
 
     def as_dict(self) -> dict:
@@ -119,7 +125,8 @@ class Progress:
 
 
 def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: dict | None = None,
-          since: datetime | None = None) -> tuple[int, dict[str, SourceCounts]]:
+          since: datetime | None = None,
+          on_closed: Callable[[str, dict], None] | None = None) -> tuple[int, dict[str, SourceCounts]]:
     """Crawl every source of ``sources`` into ``engine``'s database (migrated); returns the run id
     and the counts per source.
 
@@ -127,6 +134,7 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
     The run ends ``done`` when every source's spider finished, ``interrupted`` when SIGTERM or
     SIGINT stopped it, ``failed`` on an error; runs left ``running`` by a dead process are
     marked ``interrupted`` first (:mod:`crawler.runs`).
+    ``on_closed(name, stats)`` is given each source's Scrapy stats when it ends.
     """
     store.end_runs(engine, [i for i, counts in store.running_runs(engine)
                             if runs.holder_gone((counts or {}).get(runs.LEASE_KEY))], "interrupted")
@@ -134,11 +142,14 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
     names = [s.name for s in sources.sources]
     held = {runs.LEASE_KEY: runs.lease()}
     run_id = store.start_run(engine, names, held)
-    shared = {"LENDWATCH_ENGINE": engine, "LENDWATCH_KNOWN_URLS": frozenset(store.known_page_urls(engine))}
+    shared = {"LENDWATCH_ENGINE": engine, "LENDWATCH_KNOWN_URLS": frozenset(store.known_page_urls(engine)),
+              "LENDWATCH_LIST_VALIDATORS": store.list_validators(engine)}
     results: dict[str, SourceCounts] = {}
 
     def closed(spider, reason):
         results[spider.name] = SourceCounts.from_stats(spider.crawler.stats.get_stats(), reason)
+        if on_closed:
+            on_closed(spider.name, spider.crawler.stats.get_stats())
         store.update_run(engine, run_id, {**held, **{k: v.as_dict() for k, v in results.items()}})
 
     process = CrawlerProcess(build_settings(run_id, sources, overrides))
@@ -148,6 +159,10 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
         crawler.settings.setdict(shared, priority="cmdline")  # after create_crawler's copy: shared, not copied
         crawler.settings.set("LENDWATCH_UNSETTLED_URLS",
                              frozenset(store.unsettled_page_urls(engine, source.name)), priority="cmdline")
+        if source.robots == "ignore":
+            crawler.settings.set("ROBOTSTXT_OBEY", False, priority="cmdline")
+            print(f"warning: source {source.name} ignores robots.txt (robots = \"ignore\" in its sources "
+                  f"file); make sure the site allows it", file=sys.stderr)
         crawler.signals.connect(closed, signal=signals.spider_closed)
         crawlers.append(crawler)
         process.crawl(crawler, source=source, since=since)
@@ -177,12 +192,15 @@ def stopped_sources(results: dict[str, SourceCounts], names: list[str]) -> list[
 
 def problems(results: dict[str, SourceCounts], names: list[str]) -> list[str]:
     """What makes a crawl's exit code 1, one line each: sources interrupted, sources that found no
-    article at all, sources with failed pages."""
+    article at all or were blocked, sources with failed pages."""
     lines = []
     stopped = stopped_sources(results, names)
     if stopped:
         lines.append(f"crawl interrupted before {', '.join(stopped)} finished; the next crawl resumes")
-    empty = [name for name, c in results.items() if c.finished and not c.articles]
+    blocked = [f"{name} (blocked by {c.blocked})" for name, c in results.items() if c.blocked]
+    if blocked:
+        lines.append(f"nothing could be asked of {', '.join(blocked)}")
+    empty = [name for name, c in results.items() if c.finished and not c.articles and not c.blocked]
     if empty:
         lines.append(f"no article from {', '.join(empty)}: see dropped / errors above")
     failed = [name for name, c in results.items() if c.errors]
@@ -195,6 +213,9 @@ def format_summary(results: dict[str, SourceCounts]) -> str:
     """The per-source table printed at the end of a crawl."""
     lines = [f"{'source':<20} {'fetched':>7} {'new':>5} {'updated':>7} {'known':>6}  dropped / errors"]
     for name, c in results.items():
+        if c.blocked:
+            lines.append(f"{name:<20} blocked by {c.blocked}: every request was refused")
+            continue
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(c.dropped.items())) or "-"
         errors = ", ".join(f"{k} {v}" for k, v in sorted(c.errors.items())) or "-"
         retried = ", ".join(f"{k} {v}" for k, v in sorted(c.retried.items()))

@@ -50,7 +50,9 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.SafeTargetMiddleware": 10,
+    "crawler.identity.IdentityMiddleware": 90,  # before robots.txt (100) and cookies (700)
     "crawler.middlewares.SkipKnownMiddleware": 50,
+    "crawler.middlewares.ConditionalListMiddleware": 560,  # outside the retries: a 304 is an answer
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     "crawler.bounds.RedirectBoundsMiddleware": 650,
@@ -70,5 +72,6 @@ EXTENSIONS = {
 LENDWATCH_ENGINE = None  # the run's SQLAlchemy engine, shared by every source's crawler
 LENDWATCH_KNOWN_URLS = frozenset()  # canonical URLs of the pages stored when the run began
 LENDWATCH_UNSETTLED_URLS = frozenset()  # of those, the source's pages stored by unfinished runs
+LENDWATCH_LIST_VALIDATORS = {}  # list page URL -> (ETag, Last-Modified) from earlier crawls
 LENDWATCH_RUN_ID = None
 LENDWATCH_ALLOW_PRIVATE = False  # [crawl] allow_private: requests to private/loopback addresses

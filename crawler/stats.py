@@ -7,6 +7,7 @@ reads them back into the per-source summary.
 PREFIX = "lendwatch/"
 SKIPPED_KNOWN = "lendwatch/skipped_known"  # an article already stored, not fetched again
 LISTS_STOPPED_KNOWN = "lendwatch/lists_stopped_known"  # a list page of only known or too-old items
+NOT_MODIFIED = "lendwatch/not_modified"  # a list page answered 304 to its validators
 FALLBACK_GENERIC = "lendwatch/fallback/generic"  # a page no source template matched
 BACKOFF_SECONDS = "lendwatch/backoff_seconds"
 RETRY_AFTER_TOO_LONG = "lendwatch/retry_after_too_long"

@@ -177,6 +177,27 @@ def stored_article(engine: Engine, canonical_url: str):
                             .where(a.c.canonical_url == canonical_url)).first()
 
 
+def list_validators(engine: Engine) -> dict[str, tuple[str | None, str | None]]:
+    """Each list page's ``(etag, last_modified)`` from earlier crawls, by URL."""
+    t = schema.list_validators
+    with engine.connect() as conn:
+        return {row.url: (row.etag, row.last_modified) for row in conn.execute(select(t))}
+
+
+def save_list_validators(engine: Engine, source: str, found: dict[str, tuple[str | None, str | None]],
+                         forget: bool = False) -> None:
+    """Store (replace) the validators of the list pages ``source`` fetched; ``forget`` first drops
+    every validator of ``source``."""
+    t = schema.list_validators
+    with engine.begin() as conn:
+        if forget:
+            conn.execute(delete(t).where(t.c.source == source))
+        for url, (etag, modified) in found.items():
+            conn.execute(delete(t).where(t.c.url == url))
+            conn.execute(insert(t).values(url=url, source=source, etag=etag, last_modified=modified,
+                                          seen_at=now_utc()))
+
+
 def iter_pages(engine: Engine, source: str | None = None):
     """Stored pages with their bodies decompressed, oldest first."""
     p = schema.pages

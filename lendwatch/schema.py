@@ -21,7 +21,7 @@ from sqlalchemy import (
     JSON,
 )
 
-SCHEMA_VERSION = 6  # 5: articles.date_source; 6: alert_stories
+SCHEMA_VERSION = 7  # 5: articles.date_source; 6: alert_stories; 7: list_validators
 
 metadata = MetaData()
 
@@ -145,4 +145,16 @@ alert_stories = Table(
     Column("sent_at", String(40)),  # UTC, when its digest went out; NULL: not sent (yet)
     Column("baseline", Boolean, nullable=False, default=False),  # there before the alert's first run: never sent
     info={"since": 6},
+)
+
+# --- schema step 7: list pages' validators ----------------------------------------------------
+list_validators = Table(
+    "list_validators",  # a list page's ETag / Last-Modified, sent back so an unchanged list costs a 304
+    metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("source", String(100), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("seen_at", String(40), nullable=False),
+    info={"since": 7},
 )

@@ -8,10 +8,21 @@ from pathlib import Path
 import pytest
 
 from lendwatch.commands.sample import demo_sources
+from lendwatch.sandbox.replicas.tousu import SAMPLE_COOKIE, SAMPLE_COOKIE_ENV
 from lendwatch.sandbox.server import SampleSite
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault(SAMPLE_COOKIE_ENV, SAMPLE_COOKIE)  # crawls of the sample 黑猫投诉 can search
 SHARED = ROOT.parent / "shared"
+
+
+def shared_sample(*parts: str) -> Path:
+    """A third-party saved response under ``../shared/data`` (never committed here); the test is
+    skipped when this checkout has none."""
+    path = SHARED.joinpath("data", *parts)
+    if not path.exists():
+        pytest.skip(f"saved response not present: {path}")
+    return path
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import sqlite3
 
 from scrapy.http import HtmlResponse
 
-from crawler.spiders.baidu_news import is_captcha, result_fields
+from crawler.spiders.baidu_news import is_captcha, is_redirect, refresh_target, result_fields
 from lendwatch.sandbox.replicas.baidu_news import CAPTCHA_KEYWORD, SOURCES, BaiduNewsReplica, matches
 from lendwatch.sandbox.site import article_path
 from tests.conftest import local_sources, run_cli
@@ -37,6 +37,30 @@ def test_result_fields_by_text_not_class_names():
     assert not is_captcha(page)
 
 
+def test_s_data_json_and_mu_attribute_give_the_direct_link():
+    data = ('{"title":"网贷<em>催收</em>调查","titleUrl":"https://baijiahao.baidu.com/s?id=1","sourceName":"某日报",'
+            '"dispTime":"2小时前"}')
+    page = html(f'<div class="c-container _x1"><!--s-data:{data}--><h3 class="t_1"><a href="/link?url=abc">网贷催收调查</a>'
+                '</h3><span class="h_2">别的文字</span></div>'
+                '<div class="c-container _x2" mu="https://news.example.cn/a/2.html"><h3><a href="https://news.example.cn/a/2.html">'
+                '直接链接</a></h3><span>示例日报</span><span>2024年9月13日</span></div>')
+    first, second = (result_fields(r) for r in page.css("div.c-container"))
+    assert first == {"title": "网贷催收调查", "href": "https://baijiahao.baidu.com/s?id=1", "source": "某日报",
+                     "time": "2小时前"}
+    assert second["href"] == "https://news.example.cn/a/2.html" and second["source"] == "示例日报"
+    assert is_redirect("https://www.baidu.com/link?url=abc") and not is_redirect(second["href"])
+    assert not is_redirect("https://news.example.cn/link/2.html")
+
+
+def test_refresh_target_ignores_a_loose_url_assignment():
+    page = html("<script>var URL='https://www.baidu.com/decoy';</script>"
+                "<meta http-equiv=\"Refresh\" content=\"0; URL='https://news.example.cn/a/1.html'\">")
+    assert refresh_target(page) == "https://news.example.cn/a/1.html"
+    page = html("<script>window.location.replace(\"https://news.example.cn/a/3.html\")</script>")
+    assert refresh_target(page) == "https://news.example.cn/a/3.html"
+    assert refresh_target(html("<p>URL=https://wrong.example.cn/</p>")) == ""
+
+
 def test_crawl_stores_articles_under_their_real_urls(tmp_path, sample_site):
     sources, db = tmp_path / "baidu.toml", tmp_path / "baidu.db"
     local_sources(sources, SOURCES, sample_site.base_url)
@@ -63,6 +87,10 @@ def test_crawl_stores_articles_under_their_real_urls(tmp_path, sample_site):
     assert {ref for p, _, ref in replica.calls if p == "/baidu/s"} == {f"{base}/"}
     fetched = {p: n for p, n in sample_site.hits.items() if ARTICLE.match(p)}
     assert len(fetched) == len(expected) and set(fetched.values()) == {1}
+    # direct links (mu, s-data) fetched without /baidu/link; refresh pages followed, their decoy never
+    links = [q["url"] for p, q, _ in replica.calls if p == "/baidu/link"]
+    assert 0 < len(links) < len(expected) and any(len(t) % 2 for t in links)
+    assert "/baidu/decoy.html" not in sample_site.hits
 
     again = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
     assert again.returncode == 0, again.stderr

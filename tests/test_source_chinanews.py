@@ -104,6 +104,17 @@ def test_new_template_drops_the_ad_and_reads_meta():
     assert article.text.split("\n")[0] == "第一段" and "广告" not in article.text
 
 
+def test_legacy_t3_date_in_the_right_aligned_div():
+    s = spider()
+    item, = s.parse_article(response(
+        "<html><body><h1>旧版标题</h1><div style=\"text-align:right;font-size:12px;\">2011-05-13 10:25　来源：中国新闻网</div>"
+        f"<div class='t3'>　　第一段。<br><br>　　第二段。<br></div></body></html>"))
+    article = item.article
+    assert (article.title, article.author, article.extraction_version) == ("旧版标题", "中国新闻网", "chinanews-1/legacy")
+    assert article.published_at.isoformat() == "2011-05-13T10:25:00+08:00"
+    assert article.text == "第一段。\n第二段。"
+
+
 def test_unknown_template_falls_back_to_the_generic_extractor_and_is_counted():
     s = spider()
     item, = s.parse_article(response(f"<html><head><title>别的模板</title></head><body><article>"

@@ -1,4 +1,6 @@
-"""Kind ``pbc``: TRS list pages, ``#zoom`` bodies, URL-token times, the WZWS challenge page."""
+"""Kind ``pbc``: TRS list pages and their ``jumpTo`` pager, ``#zoom`` bodies, times never from URL
+numbers, the scripted 文章来源, the WZWS challenge page; and the real saved pages of
+``../shared/data/pbc-samples`` (from newthinker/atlas's Go test data) when present."""
 
 import json
 import re
@@ -9,11 +11,11 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from crawler.spiders.pbc import PbcSpider, published
+from crawler.spiders.pbc import PbcSpider, next_page, published
 from lendwatch.records import SHANGHAI
 from lendwatch.sandbox.replicas.pbc import SOURCES, article_path, challenge_page, list_path, samples
 from lendwatch.sandbox.site import BANNER
-from tests.conftest import local_sources, run_cli
+from tests.conftest import local_sources, run_cli, shared_sample
 
 NEWEST, OLDER = samples()  # the newest answers the challenge to its first request
 ROOT = "http://pbc.test"
@@ -62,8 +64,9 @@ def test_challenge_is_counted_not_stored_and_the_next_crawl_gets_the_page(crawle
     assert sample_site.hits[list_path(2)] == 2  # page 1 still held a new article
 
     third = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
-    assert re.search(r"sample-pbc\s+2\s+0\s+0\s+1\s+- / -", third.stdout), third.stdout
-    assert sample_site.hits[list_path(2)] == 2  # page 1 held only stored articles: paging stopped
+    # a clean crawl kept the list's ETag: the unchanged list answers 304, one request in all
+    assert re.search(r"sample-pbc\s+2\s+0\s+0\s+0\s+not-modified 1 / -", third.stdout), third.stdout
+    assert sample_site.hits[list_path(2)] == 2
     assert sample_site.hits[article_path(NEWEST)] == 2
     assert rows(db, "select count(*) from articles") == [(2,)]
 
@@ -88,7 +91,7 @@ LIST = """<html><body><div class="sample-banner">{banner}</div>
  title="日期与编号不符">日期与编号不符</a></font></td><td><span class="hui12">2024-08-21</span></td></tr>
 <tr><td><font class="newslist_style"><a istitle="true" href="/goutongjiaoliu/113456/113469/2024010100000000002/index.html">无 title 属性</a></font></td></tr>
 </table>
-<div class="list_page"><a class="pagingNormal" tagname="/goutongjiaoliu/113456/113469/11040-{next}.html">下一页</a></div>
+<div class="list_page"><a href="###" onclick="jumpTo(this,'{pages}','1','/goutongjiaoliu/113456/113469/11040-%1.html')">尾页</a></div>
 </body></html>"""
 
 
@@ -109,27 +112,61 @@ def stats(s) -> dict:
 def test_list_items_by_title_attribute_with_dates_and_next_page():
     s = spider()
     url = f"{ROOT}/goutongjiaoliu/113456/113469/index.html"
-    out = list(s.parse_list(page(url, LIST.format(banner=BANNER, next=2)), page=1))
+    out = list(s.parse_list(page(url, LIST.format(banner=BANNER, pages=408)), page=1))
     articles, lists = out[:-1], out[-1:]
     assert [(r.cb_kwargs["fallback_title"], r.cb_kwargs["fallback_date"].isoformat()) for r in articles] == [
-        ("关于警惕“征信修复”“债务优化”等违法违规行为的风险提示", "2024-09-23T10:00:00+08:00"),  # the URL's time
-        ("日期与编号不符", "2024-08-21T00:00:00+08:00"),  # the shown day wins over a token of another day
+        ("关于警惕“征信修复”“债务优化”等违法违规行为的风险提示", "2024-09-23T00:00:00+08:00"),  # never the URL's numbers
+        ("日期与编号不符", "2024-08-21T00:00:00+08:00"),
     ]
     assert articles[0].url == f"{ROOT}/goutongjiaoliu/113456/113469/2024092310000013632/index.html"
     assert articles[0].callback == s.parse_article  # so already stored pages are skipped
     assert [r.url for r in lists] == [f"{ROOT}/goutongjiaoliu/113456/113469/11040-2.html"]
-    # the last allowed page asks for no further page; a pager that names no next page neither
-    assert all(r.cb_kwargs.get("page") is None for r in s.parse_list(page(url, LIST.format(banner="", next=4)), page=3))
-    assert all(r.cb_kwargs.get("page") is None for r in s.parse_list(page(url, LIST.format(banner="", next=9)), page=1))
+    # the last allowed page asks for no further page; the pager's last page neither
+    assert all(r.cb_kwargs.get("page") is None for r in s.parse_list(page(url, LIST.format(banner="", pages=408)), page=3))
+    assert all(r.cb_kwargs.get("page") is None for r in s.parse_list(page(url, LIST.format(banner="", pages=1)), page=1))
 
 
-def test_published_combines_shown_date_and_url_token():
-    token = "/goutongjiaoliu/113456/113469/2024082110300090056/index.html"
-    assert published("2024-08-21", token) == datetime(2024, 8, 21, 10, 30, tzinfo=SHANGHAI)
-    assert published("2024-08-22", token) == datetime(2024, 8, 22, tzinfo=SHANGHAI)
-    assert published("发布时间：2024-08-22 09:05", token) == datetime(2024, 8, 22, 9, 5, tzinfo=SHANGHAI)
-    assert published(None, token) == datetime(2024, 8, 21, 10, 30, tzinfo=SHANGHAI)
-    assert published("2024-13-40", "/x/index.html") is None
+def test_pager_and_published():
+    pager = "<a onclick=\"jumpTo(this,'408','18','/goutongjiaoliu/113456/113469/11040-%1.html')\">尾页</a>"
+    assert next_page(pager, 18) == "/goutongjiaoliu/113456/113469/11040-19.html"
+    assert next_page(pager, 408) is None and next_page("<a>下一页</a>", 1) is None
+    assert published("2025-10-15 17:00:03") == datetime(2025, 10, 15, 17, 0, 3, tzinfo=SHANGHAI)
+    assert published("发布时间：2024-08-22 09:05") == datetime(2024, 8, 22, 9, 5, tzinfo=SHANGHAI)
+    assert published("2024-13-40") is None and published(None) is None
+
+
+REAL = "https://www.pbc.gov.cn/goutongjiaoliu/113456/113469/"
+
+
+def test_real_list_pages():
+    """Saved live list pages: 15 items each, 7-digit and 19-digit ids, dates from the page, the pager."""
+    s = spider(max_pages=500)
+    for name, page_no, first in (("pboc-index-p1.html", 1, None), ("pboc-index-p18.html", 18, "5870377"),
+                                 ("pboc-index-p146-2020.html", 146, None)):
+        html = shared_sample("pbc-samples", name).read_text(encoding="utf-8")
+        out = list(s.parse_list(page(f"{REAL}index.html", html), page=page_no))
+        articles, lists = out[:-1], out[-1:]
+        assert len(articles) == 15, name
+        assert all(r.cb_kwargs["fallback_date"] and r.cb_kwargs["fallback_date"].hour == 0 for r in articles)
+        assert [r.url for r in lists] == [f"{REAL}11040-{page_no + 1}.html"]
+        if first:
+            assert articles[0].url == f"{REAL}{first}/index.html"
+            assert articles[0].cb_kwargs["fallback_date"].date().isoformat() == "2025-10-17"
+    dated = {r.url.split("/")[-2]: r.cb_kwargs["fallback_date"] for r in out[:-1]}
+    assert dated["2025092212550537670"].date().isoformat() == "2020-03-11"  # a migration stamp, not a time
+
+
+def test_real_articles():
+    """Saved live articles: the date shown (not the id's migration stamp), the scripted 文章来源, #zoom."""
+    s = spider()
+    for name, path, when, title in (
+            ("pboc-2025-09-q3.html", "5868082", "2025-10-15T17:00:03+08:00", "2025年前三季度金融统计数据报告"),
+            ("pboc-2020-06-h1.html", "2025092212550713215", "2020-07-10T15:30:20+08:00", "2020年上半年金融统计数据报告")):
+        html = shared_sample("pbc-samples", name).read_text(encoding="utf-8")
+        (item,) = s.parse_article(page(f"{REAL}{path}/index.html", html))
+        a = item.article
+        assert (a.title, a.published_at.isoformat(), a.author) == (title, when, "沟通交流")
+        assert a.text.startswith("一、") and "doZoom" not in a.text and len(a.text) > 1000
 
 
 def test_challenge_page_is_counted_and_yields_nothing():
@@ -149,9 +186,10 @@ def test_challenge_page_is_counted_and_yields_nothing():
 def test_detail_body_title_date_and_doc_number():
     s = spider()
     html = (f"<html><head><title>页面标题</title></head><body><div class='sample-banner'>{BANNER}</div>"
-            "<span class='hui12'>字号</span><span class='hui12'>来源：示例人民银行分行</span>"
-            "<span class='hui12'>2024-09-23</span><div id='zoom'><p>示例银消保〔2024〕第6号</p>"
-            "<p>第一段<span>续</span></p><script>var x = 1;</script><p>&nbsp;</p><p>第二段</p></div></body></html>")
+            "<span class='hui12'>字号</span><span class='hui12'>文章来源：<span id='laiyuan'></span></span>"
+            "<span class='hui12'><!--2024年09月23日-->2024-09-23 10:00:00</span><div id='zoom'><p>示例银消保〔2024〕第6号</p>"
+            "<p>第一段<span>续</span></p><script>var x = 1;</script><p>&nbsp;</p><p>第二段</p></div>"
+            "<script>if($(\"#laiyuan\").html()==\"\"){$(\"#laiyuan\").html(\"示例人民银行分行\")}</script></body></html>")
     url = f"{ROOT}/goutongjiaoliu/113456/113469/2024092310000013632/index.html"
     (item,) = s.parse_article(page(url, html))
     a = item.article

@@ -38,16 +38,17 @@ def crawled(tmp_path, sample_site):
     return crawl(tmp_path, sample_site, "/people/GB/1004/", "/people/rss/finance.xml")
 
 
-def test_channel_and_feed_store_every_gbk_article_once_with_exact_fields(crawled, sample_site):
+def test_channel_and_feed_store_every_article_once_with_exact_fields(crawled, sample_site):
     _, _, result, stored = crawled
     assert result.returncode == 1 and "http-404 1" in result.stdout  # the dead link, counted
     assert set(stored) == {article_path(a) for a in SAMPLES}
     assert any(a.number % 3 == 0 for a in SAMPLES)  # some pages declare no charset at all
+    assert {a.number % 4 for a in SAMPLES} == {0, 1, 2, 3}  # every body layout, UTF-8 pages too
     for sample in SAMPLES:
         title, published_at, author, text, encoding = stored[article_path(sample)]
         assert (title, published_at, author) == (sample.title, sample.published.isoformat(), sample.outlet)
         assert text.split("\n") == list(sample.paragraphs)  # no 责编 line, no related links
-        assert encoding == "gb18030" and BANNER not in text
+        assert encoding == ("utf-8" if sample.number % 4 == 2 else "gb18030") and BANNER not in text
     hits = article_hits(sample_site)
     flaky = article_path(next(a for a in load() if a.number == FLAKY_NUMBER))
     assert hits.pop(flaky) == 2 and set(hits.values()) == {1}  # feed and list links are one request
@@ -114,3 +115,25 @@ def test_list_links_only_under_the_channel_containers():
 def test_feed_or_page_by_content():
     assert is_feed(b'<?xml version="1.0" encoding="gbk"?>\n<rss version="2.0"><channel/></rss>')
     assert not is_feed(b"<!DOCTYPE html><html><body>rss</body></html>")
+
+
+def test_body_layouts_and_utf8_subsite_pages():
+    s = spider()
+    for body in ("<div id='rwb_zw'><p>　　第一段。</p><p>第二段。</p></div>",
+                 "<div class='fl text_con_left' id='rm_txt_zw'><p>第一段。</p><p>第二段。</p><div class='edit'>(责编：某)</div></div>"):
+        html = f"<html><head><meta charset='utf-8'></head><body><h1>标题</h1>{body}</body></html>"
+        url = "http://opinion.people.com.cn/n1/2024/0903/c1003-40000002.html"
+        item, = s.parse_article(HtmlResponse(url, body=html.encode("utf-8"), headers={"Content-Type": "text/html"},
+                                             request=Request(url)))
+        assert (item.article.title, item.article.text, item.page.encoding) == ("标题", "第一段。\n第二段。", "utf-8")
+    assert s.crawler.stats.get_value("lendwatch/fallback/generic") is None
+
+
+def test_list_links_under_p2j_con02_and_jsnew_line():
+    s = spider()
+    html = ("<html><body><div class='p2j_con02'><div class='fl'><ul><li><a href='/n1/2024/0903/c1004-3.html'>甲</a></li></ul></div>"
+            "<div class='fr'><a href='/n1/2024/0903/c1004-9.html'>侧栏</a></div></div>"
+            "<div class='jsnew_line'><a href='/n1/2024/0902/c1004-4.html'>乙</a></div></body></html>")
+    requests = list(s.parse_list(gbk_response(html, "http://finance.people.com.cn/GB/70846/")))
+    assert [r.url for r in requests] == ["http://finance.people.com.cn/n1/2024/0903/c1004-3.html",
+                                         "http://finance.people.com.cn/n1/2024/0902/c1004-4.html"]

@@ -1,6 +1,9 @@
 """Kind ``thepaper``: keyword search API, ``__NEXT_DATA__`` details, skipped videos and paywalls."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import json
+import re
 import sqlite3
 
 import pytest
@@ -63,10 +66,14 @@ def test_every_article_stored_with_exact_fields(crawled, sample_site):
 def test_video_and_paywall_skipped_once_each_and_slow_detail_waited_for(crawled, sample_site):
     _, _, result, stored = crawled
     line = next(s for s in result.stdout.splitlines() if s.startswith("sample-thepaper"))
-    assert "not-text 1, paywalled 1 / -" in line  # found by both keywords, counted once
+    # found by both keywords, counted once; live, special and photo pages known by their page only
+    assert "live 1, not-text 2, paywalled 1, special 1 / -" in line, line
+    assert re.search(r"\(retried [^;]*busy-99998 1[,;]", line), line  # the 系统繁忙 answer was asked again, not the end of 借款
     hits = detail_hits(sample_site)
-    assert all(f"/thepaper/newsDetail_forward_{cont_id(e['number'])}" not in hits for e in EXTRAS)
-    assert set(hits.values()) == {1} and len(hits) == len(SAMPLES)  # each article fetched once
+    by_page = [e for e in EXTRAS if e["layout"]]
+    assert all(f"/thepaper/newsDetail_forward_{cont_id(e['number'])}" not in hits for e in EXTRAS if not e["layout"])
+    assert all(hits[f"/thepaper/newsDetail_forward_{cont_id(e['number'])}"] == 1 for e in by_page)
+    assert set(hits.values()) == {1} and len(hits) == len(SAMPLES) + len(by_page)  # each page fetched once
     assert cont_id(SLOW_NUMBER) in stored  # the ~2 s answer is not a timeout
 
 
@@ -101,8 +108,9 @@ def spider(**source) -> ThepaperSpider:
         "keywords": ["催收"], **source})
 
 
-def detail_response(detail: dict) -> HtmlResponse:
-    data = json.dumps({"props": {"pageProps": {"detailData": {"contentDetail": detail}}}}, ensure_ascii=False)
+def detail_response(detail: dict, **detail_data) -> HtmlResponse:
+    data = json.dumps({"props": {"pageProps": {"detailData": {"contentDetail": detail, **detail_data}}}},
+                      ensure_ascii=False)
     body = f"<html><body><script id='__NEXT_DATA__' type='application/json'>{data}</script></body></html>"
     url = "https://www.thepaper.cn/newsDetail_forward_1"
     return HtmlResponse(url, body=body.encode("utf-8"), encoding="utf-8", request=Request(url))
@@ -121,6 +129,10 @@ def test_parse_detail_fields_and_skips():
     for detail, reason in (({"contType": 1}, "not-text"), ({"contType": 0, "isPaid": True}, "paywalled")):
         item, = s.parse_detail(detail_response(detail), keywords=[])
         assert (item.article, item.drop_reason) == (None, reason)
+    for detail_data, reason in (({"contType": 2}, "not-text"), ({"liveDetail": {"contId": "1"}}, "live"),
+                                ({"specialDetail": {"specialInfo": {"name": "专题"}}}, "special")):
+        item, = s.parse_detail(detail_response({"name": "x", "content": "<p>正文</p>"}, **detail_data), keywords=[])
+        assert (item.article, item.drop_reason) == (None, reason)
     url = "https://www.thepaper.cn/newsDetail_forward_1"
     item, = s.parse_detail(HtmlResponse(url, body=b"<html><body>gone</body></html>", encoding="utf-8",
                                         request=Request(url)), keywords=[])
@@ -133,12 +145,10 @@ def test_search_paging_stops_at_last_page_and_skips_count_once():
     answer = {"data": {"hasNext": True, "list": [
         {"contId": "11", "name": "<font color='red'>催收</font>新规", "pubTimeLong": 1725343500000, "contType": 0},
         {"contId": "12", "name": "视频", "contType": 1}]}}
-    response = HtmlResponse(url, body=json.dumps(answer).encode(), encoding="utf-8", request=Request(url))
-    following = list(s.parse_search(response, index=0, page=1))
+    following = list(s.search_entries(answer, index=0, page=1))
     assert [json.loads(r.body)["pageNum"] for r in following] == [2]
     answer["data"]["hasNext"] = False
-    response = response.replace(body=json.dumps(answer).encode())
-    details = list(s.parse_search(response, index=0, page=2))
+    details = list(s.search_entries(answer, index=0, page=2))
     assert [r.url for r in details] == ["https://www.thepaper.cn/newsDetail_forward_11"]
     assert s.crawler.stats.get_value("lendwatch/dropped/not-text") == 1
     assert plain(answer["data"]["list"][0]["name"]) == "催收新规"
@@ -155,3 +165,23 @@ def test_keywords_default_to_the_files(tmp_path):
     source = load_sources(path).sources[0]
     assert (source.keywords, source.url, source.detail_url) == (["反催收"], "https://api.thepaper.cn",
                                                                  "https://www.thepaper.cn")
+
+
+def test_busy_reply_is_asked_again_then_counted_and_the_next_keyword_goes_on():
+    s = spider(keywords=["催收", "借款"], busy_retries=1, busy_pause=0)
+    request = s.search_request(0, 1)
+    busy = HtmlResponse(request.url, body=json.dumps({"code": 99998, "desc": "系统繁忙", "data": None}).encode(),
+                        encoding="utf-8", request=request)
+
+    def answers(response):  # on a loop of its own, in a thread: another test may leave one running here
+        async def collect():
+            return [r async for r in s.parse_search(response, index=0, page=1)]
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, collect()).result()
+
+    (again,) = answers(busy)
+    assert json.loads(again.body)["word"] == "催收" and again.meta["retry_times"] == 1
+    (following,) = answers(busy.replace(request=again))
+    assert json.loads(following.body)["word"] == "借款"  # retries spent: counted, the next keyword searched
+    assert s.crawler.stats.get_value("lendwatch/retried/busy-99998") == 1
+    assert s.crawler.stats.get_value("lendwatch/errors/busy-99998") == 1

@@ -4,11 +4,11 @@ import hashlib
 import json
 import sqlite3
 
-from crawler.spiders.tousu import api_payload, complaint_url, parse_amount, signed_query
+from crawler.spiders.tousu import api_payload, clean, complaint_url, parse_amount, signed_query
 from crawler.spiders.tousu import SALT, signature
 from lendwatch.sandbox.replicas.base import Request
-from lendwatch.sandbox.replicas.tousu import SOURCES, TousuReplica, load
-from tests.conftest import local_sources, run_cli
+from lendwatch.sandbox.replicas.tousu import SAMPLE_COOKIE, SAMPLE_COOKIE_ENV, SOURCES, TousuReplica, load
+from tests.conftest import local_sources, run_cli, shared_sample
 
 
 
@@ -25,8 +25,13 @@ def write_sources(tmp_path, site, text=SOURCES):
     return local_sources(tmp_path / "tousu.toml", text, site.base_url)
 
 
-def api_get(replica, query: dict, path="/tousu/api/index/feed") -> dict:
-    page = replica.handle(Request("GET", path, {k: str(v) for k, v in query.items()}, b"", {}, 1))
+SEARCH_HEADERS = {"Cookie": SAMPLE_COOKIE}
+
+
+def api_get(replica, query: dict, path="/tousu/api/index/feed", headers=None) -> dict:
+    if headers is None and path.endswith("/s"):
+        headers = {**SEARCH_HEADERS, "Referer": f"{replica.root}/index/search/?keywords=x&t=1"}
+    page = replica.handle(Request("GET", path, {k: str(v) for k, v in query.items()}, b"", headers or {}, 1))
     return api_payload(page.body)
 
 
@@ -99,6 +104,12 @@ def test_crawl_stores_each_complaint_once_with_its_record(tmp_path, sample_site)
     assert rows(db, "select amount, status from complaints where complaint_id in ('17354010021', '17354010024') "
                     "order by complaint_id") == [(None, "已回复"), (0.0, "已回复")]
     assert rows(db, "select count(*) from articles where published_at like '2024-09%'") == [(12,)]
+    assert rows(db, "select count(*) from articles where extra like '%code-red%' or title like '%code-red%'") == [(0,)]
+    # the feed's numeric statuses never stored: every status is the complaint page's words
+    assert {r[0] for r in rows(db, "select status from complaints")} <= {"处理中", "已回复", "已完成"}
+    searches = [h for path, h in sample_site.requests_seen if path == "/tousu/api/index/s"]
+    assert searches and all(h["Referer"].startswith(f"{base}/tousu/index/search/?keywords=")
+                            and "SUB=" in h["Cookie"] and "SUBP=" in h["Cookie"] for h in searches)
 
     again = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
     assert again.returncode == 0, again.stderr
@@ -119,3 +130,33 @@ def test_http_456_stops_the_source_without_retry(tmp_path, sample_site):
     assert pages == ["1", "2"]  # the banned page is not retried, nothing is asked after it
     counts = json.loads(rows(db, "select counts from crawl_runs")[0][0])
     assert counts["sample-tousu"]["errors"] == {"http-456": 1}
+
+
+def test_search_entries_cleaned_and_numeric_status_dropped():
+    main = clean({"title": '催收<span class="code-red">爆通讯录</span>', "cotitle": '<span class="code-red">某</span>贷',
+                  "summary": "无高亮", "status": 4})
+    assert (main["title"], main["cotitle"], main["summary"], main["status"]) == ("催收爆通讯录", "某贷", "无高亮", None)
+    assert clean({"status": "7"})["status"] is None and clean({"status": "已完成"})["status"] == "已完成"
+
+
+def test_search_without_the_session_cookie_is_counted_not_silent(tmp_path, sample_site):
+    text = SOURCES.replace("feed_types = [1, 2, 3]", "feed_types = [3]")
+    sources, db = write_sources(tmp_path, sample_site, text), tmp_path / "nologin.db"
+    result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet", env={SAMPLE_COOKIE_ENV: ""})
+    assert result.returncode == 1
+    assert "search-login-required 1" in result.stdout.splitlines()[1]
+    assert f"environment variable {SAMPLE_COOKIE_ENV} holds no cookies" in result.stderr
+
+
+def test_403_is_backed_off_and_retried_like_429():
+    from crawler.spiders.tousu import TousuSpider
+    assert 403 in TousuSpider.custom_settings["RETRY_HTTP_CODES"] and 429 in TousuSpider.custom_settings["RETRY_HTTP_CODES"]
+
+
+def test_real_search_cards_link_to_canonical_complaint_pages():
+    """Three real 黑猫投诉 search cards (../shared/data/heimao-samples, from Wpandios/HeimaoData): their
+    links (with a ?sld= token) map to the desktop complaint page the spider stores them under."""
+    cards = json.loads(shared_sample("heimao-samples", "heimao_search_cards_Wpandios_HeimaoData_example_data.json")
+                       .read_text(encoding="utf-8"))
+    urls = [complaint_url("https://tousu.sina.com.cn", card["href"]) for card in cards]
+    assert urls == [f"https://tousu.sina.com.cn/complaint/view/{n}/" for n in ("17390396995", "17391181466", "17390205379")]

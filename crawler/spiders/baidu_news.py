@@ -1,15 +1,19 @@
 """Kind ``baidu_news``: Baidu News search result pages, one search per keyword.
 
-Results link through ``baidu.com/link?url=…`` redirects, resolved here by hand so that an
-article already stored (by its final canonical URL) is never fetched again; the article itself
-goes through the generic extractor. The 百度安全验证 captcha page is counted
+A result's fields come first from its ``<!--s-data:{…}-->`` JSON (``titleUrl``, ``title``,
+``sourceName``, ``dispTime``) or its ``mu`` attribute, which survive the hashed class names, then
+from its structure and text. Results link straight to publishers (or baijiahao.baidu.com), fetched
+at once, or through ``baidu.com/link?url=…`` redirects, resolved here by hand (a 30x, a meta
+refresh or a ``location.replace``) so that an article already stored (by its final canonical URL)
+is never fetched again; the article itself goes through the generic extractor. The 百度安全验证 captcha page is counted
 (``lendwatch/dropped/captcha``), never stored, and its search retried once with fresh cookies.
 """
 
 import asyncio
+import json
 import re
 from typing import Literal
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from pydantic import Field
 from scrapy import Request
@@ -17,7 +21,7 @@ from scrapy import Request
 from crawler import stats
 from crawler.config import SingleUrlSource
 from crawler.extract import parse_date
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, plain
 from crawler.urls import canonical_url
 
 RESULTS = "div.result-op.c-container, div.result, div.c-container"
@@ -25,7 +29,9 @@ _CLOCK = r"(?:\s*\d{1,2}:\d{2})?"
 TIME_TEXT = re.compile(rf"\d+\s*(?:分钟|小时|天)前|(?:昨天|前天){_CLOCK}|(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日{_CLOCK}"
                        rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}{_CLOCK}")
 CAPTCHA_MARKS = ("百度安全验证", "请输入验证码", "wappass.baidu.com/static/captcha")
-REFRESH_URL = re.compile(r"""(?:URL=|location\.(?:replace|href)\s*\(?\s*=?\s*)['"]?([^'")\s>]+)""", re.I)
+REFRESH_URL = re.compile(r"""^\s*\d*\s*;?\s*url\s*=\s*['"]?([^'"\s]+)""", re.I)  # a meta refresh's content
+SCRIPT_URL = re.compile(r"""location\.replace\(\s*['"]([^'"]+)['"]\s*\)|location\.href\s*=\s*['"]([^'"]+)['"]""")
+S_DATA = re.compile(r"^\s*s-data:(\{.*\})\s*$", re.S)
 REDIRECTS = [301, 302, 303, 307, 308]
 
 
@@ -48,12 +54,28 @@ def is_captcha(response) -> bool:
     return "wappass.baidu.com" in response.url or any(mark in head for mark in CAPTCHA_MARKS)
 
 
+def s_data(result) -> dict:
+    """The result's ``<!--s-data:{…}-->`` JSON object, or {}."""
+    for comment in result.xpath(".//comment()").getall():
+        found = S_DATA.match(comment.removeprefix("<!--").removesuffix("-->"))
+        if found:
+            try:
+                data = json.loads(found.group(1))
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                return data
+    return {}
+
+
 def result_fields(result) -> dict:
-    """Title, link, source and time of one result, by structure and text (class names change).
+    """Title, link, source and time of one result: its s-data JSON and ``mu`` attribute first, then
+    its structure and text (class names change).
 
     The time is the first short text matching ``TIME_TEXT`` (the old layout puts the source
     before it in the same text); the source is otherwise the first short text.
     """
+    data = s_data(result)
     link = result.css("h3 a")
     source = when = None
     for text in (t.strip() for t in result.xpath(".//text()[not(ancestor::h3)]").getall()):
@@ -63,8 +85,30 @@ def result_fields(result) -> dict:
             source = source or text[:found.start()].strip() or None
         elif source is None and 1 < len(text) <= 20:
             source = text
-    return {"title": re.sub(r"\s+", " ", "".join(link.xpath(".//text()").getall())).strip() or None,
-            "href": link.attrib.get("href"), "source": source, "time": when}
+    title = re.sub(r"\s+", " ", "".join(link.xpath(".//text()").getall())).strip()
+    return {"title": plain(data.get("title")) or title or None,
+            "href": data.get("titleUrl") or result.attrib.get("mu") or link.attrib.get("href"),
+            "source": data.get("sourceName") or source, "time": data.get("dispTime") or when}
+
+
+def is_redirect(url: str) -> bool:
+    """True for a ``baidu.com/link?url=`` redirect (resolved by hand), not a publisher's page."""
+    parts = urlsplit(url)
+    return parts.path.rstrip("/").endswith("/link") and "url=" in parts.query
+
+
+def refresh_target(response) -> str:
+    """Where a ``link?url=`` page that answers 200 sends the browser: its meta refresh, else its
+    ``location.replace(…)``/``location.href = …`` script; '' when neither is there."""
+    if not hasattr(response, "text"):
+        return ""
+    for content in response.xpath("//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content").getall():
+        if found := REFRESH_URL.match(content):
+            return found.group(1)
+    for script in response.xpath("//script/text()").getall():
+        if found := SCRIPT_URL.search(script):
+            return found.group(1) or found.group(2)
+    return ""
 
 
 class BaiduNewsSpider(SourceSpider):
@@ -105,15 +149,22 @@ class BaiduNewsSpider(SourceSpider):
         listed = []
         for fields in found:
             published = parse_date(fields["time"]) if fields["time"] else None
-            listed.append((response.urljoin(fields["href"]), published))
+            url = self.absolute(response, fields["href"])
+            if url is None:
+                continue
+            listed.append((url, published))
             if self.too_old(published):
                 self.crawler.stats.inc_value(stats.dropped("before-since"))
                 continue
-            yield self.request(response.urljoin(fields["href"]), self.parse_link,
-                               headers={"Referer": response.url},
-                               meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECTS},
-                               cb_kwargs={"keyword": keyword, "title": fields["title"],
-                                          "published": published, "outlet": fields["source"]})
+            found_by = {"keyword": keyword, "title": fields["title"], "published": published,
+                        "outlet": fields["source"]}
+            if is_redirect(url):
+                yield self.request(url, self.parse_link, headers={"Referer": response.url},
+                                   meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECTS},
+                                   cb_kwargs=found_by)
+            else:  # a direct link to the publisher
+                for request in self.article(url, **found_by):
+                    yield request
         more = response.xpath("//a[contains(., '下一页')]")
         if more and page < self.source.max_pages and self.keep_paging(listed):
             yield self.search_request(keyword, page + 1)
@@ -123,13 +174,16 @@ class BaiduNewsSpider(SourceSpider):
         if response.status in REDIRECTS:
             target = response.headers.get("Location", b"").decode("latin-1")
         else:
-            found = REFRESH_URL.search(response.text[:5000]) if hasattr(response, "text") else None
-            target = found.group(1) if found else ""
+            target = refresh_target(response)
+        target = self.absolute(response, target)
         if not target:
             self.logger.warning("link %s led nowhere", response.url)
             self.crawler.stats.inc_value(stats.error("bad-redirect"))
             return
-        target = response.urljoin(target)
+        yield from self.article(target, keyword, title, published, outlet)
+
+    def article(self, target: str, keyword: str, title, published, outlet):
+        """The article at ``target``, once per run and only when not stored yet."""
         key = canonical_url(target)
         if key in self.seen:
             return

@@ -9,6 +9,7 @@ extractor). Spiders only parse: no database calls, no analysis.
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 
+from lxml import html as lxml_html
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -18,7 +19,9 @@ from crawler.bounds import failure_reason
 from crawler.config import SourceBase, kind_of
 from crawler.extract import EXTRACTION_VERSION, ExtractError, Hints, extract
 from crawler.extract.hints import date_extra
+from crawler.extract.html import collapse
 from crawler.items import PageItem
+from crawler.pdf import is_pdf, pdf_text
 from crawler.safety import link_problem
 from crawler.urls import canonical_url
 from lendwatch.records import SHANGHAI, ArticleRecord, PageRecord
@@ -35,6 +38,14 @@ def original_url(response) -> str:
 def header(response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+def plain(text) -> str:
+    """A search answer's title or name without its highlight markup (``<font>``, ``<em>``,
+    ``<span class="code-red">``), whitespace collapsed; '' for no text."""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    return collapse(lxml_html.fromstring(f"<div>{text}</div>").text_content())
 
 
 def charset_of(content_type: str | None) -> str | None:
@@ -159,15 +170,17 @@ class SourceSpider(Spider):
 
     def article_item(self, response, *, text: str, title: str | None, published_at: datetime | None,
                      author: str | None = None, extra: dict | None = None,
-                     version: str = EXTRACTION_VERSION, url: str | None = None) -> PageItem:
+                     version: str = EXTRACTION_VERSION, url: str | None = None,
+                     key: str | None = None) -> PageItem:
         """An item for an article parsed by a source-specific parser.
 
         ``url`` names the article when it differs from the response (e.g. a JSON API
-        whose human page is elsewhere); the raw response is stored under that key.
+        whose human page is elsewhere); the raw response is stored under that key, or under
+        ``key`` when the article is known by another page (a PDF notice by its listing's page).
         """
         page = self.page_record(response)
-        if url:
-            page.canonical_url = canonical_url(url)
+        if url or key:
+            page.canonical_url = canonical_url(key or url)
         return PageItem(page=page, article=ArticleRecord(
             canonical_url=page.canonical_url, url=url or response.url, source=self.name, text=text,
             title=title, published_at=published_at, author=author, extra=extra or {},
@@ -178,12 +191,29 @@ class SourceSpider(Spider):
         self.logger.info("dropped %s: %s", response.url, reason)
         return PageItem(page=self.page_record(response), drop_reason=reason)
 
+    def pdf_item(self, response, *, title: str | None, published_at: datetime | None,
+                 author: str | None = None, extra: dict | None = None, key: str | None = None) -> PageItem:
+        """An article whose text is the PDF ``response`` (stored under the PDF's URL), or the PDF
+        dropped by reason (``pdf-no-text``: a scan; ``bad-pdf``)."""
+        try:
+            text = pdf_text(response.body)
+        except ExtractError as exc:
+            item = self.dropped_item(response, exc.reason)
+            item.page.canonical_url = canonical_url(key) if key else item.page.canonical_url
+            return item  # stored under its key: a scan is not asked for again
+        return self.article_item(response, text=text, title=title, published_at=published_at, author=author,
+                                 extra={**(extra or {}), "format": "pdf"}, url=response.url, key=key)
+
     hint_source: str | None = None  # "feed" / "sitemap": the linking title and date outrank the page's
 
     def parse_article(self, response, fallback_title: str | None = None,
                       fallback_date: datetime | None = None, extra: dict | None = None):
         """Extract one article page with the generic extractor. With a ``hint_source`` the title and
-        date of the feed item or sitemap entry win over the page's; otherwise they fill gaps."""
+        date of the feed item or sitemap entry win over the page's; otherwise they fill gaps. A PDF
+        goes to :meth:`pdf_item`."""
+        if is_pdf(response.body, header(response, "Content-Type")):
+            yield self.pdf_item(response, title=fallback_title, published_at=fallback_date, extra=extra)
+            return
         page = self.page_record(response)
         hints = Hints(fallback_title, fallback_date, self.hint_source) \
             if self.hint_source and (fallback_title or fallback_date) else None

@@ -1,7 +1,8 @@
 """Kind ``chinanews``: 中国新闻网 RSS feeds and scroll list pages; article pages parsed by template.
 
 Three detail templates: new (``div.content_desc``, meta in ``.left p``), old (``div.left_zw``,
-meta in ``div.left-t``) and legacy (``div.t3``, meta found in the page text). A page matching
+meta in ``div.left-t``) and legacy (``div.t3``, meta in ``div[style="text-align:right;font-size:12px;"]`` as
+``YYYY-MM-DD HH:mm``, else found in the page text). A page matching
 none goes to the generic extractor (counted in ``lendwatch/fallback/generic``). The template
 is stored in the extraction version (``chinanews-1/old``).
 """
@@ -21,12 +22,12 @@ from crawler.spiders.rss import FeedSpider
 from crawler.urls import canonical_url
 
 VERSION = "chinanews-1"
-DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
+DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 OUTLET = re.compile(r"来源[：:]\s*([^\s　|]+)")
 NOT_TEXT = ".adInContent, .left_name, #function_code_page, script, style"
 # template: (body selector, meta selector or None for the whole page)
 TEMPLATES = {"new": ("div.content_desc", ".left p"), "old": ("div.left_zw", "div.left-t"),
-             "legacy": ("div.t3", None)}
+             "legacy": ("div.t3", 'div[style="text-align:right;font-size:12px;"]')}
 
 
 class ChinanewsSource(SourceBase):

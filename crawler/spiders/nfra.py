@@ -1,13 +1,18 @@
 """Kind ``nfra``: the NFRA CMS's JSON. List pages per column itemId, then one document per row.
 
 Each request goes to the dynamic ``/cbircweb`` endpoint first and, when that fails (an HTTP
-error, a page that is not JSON, JSON of another shape), to the static mirror under
-``/cn/static/data`` (``static_fallback``). Articles are keyed by their human page
-(``ItemDetail.html?docId=..``), so a document already stored is never requested again.
+error, a page that is not JSON, JSON of another shape, an ``rptCode`` other than 200), to the
+static mirror under ``/cn/static/data`` (``static_fallback``). Lists are asked 18 rows a page
+(``pageSize=18``, as every public client does: the static mirror exists for that size only).
+Articles are keyed by their human page (``ItemDetail.html?docId=..``), so a document already
+stored is never requested again. A notice published only as a PDF (an empty ``docClob``, the
+file in ``pdfFileUrl`` or ``attachmentInfoVOList``) is fetched and its text stored as the
+article, under the PDF's URL (``pdf-no-text`` when the PDF is a scan without a text layer).
 """
 
 import json
 from datetime import datetime
+from urllib.parse import urljoin
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -28,6 +33,7 @@ DOC = {False: "{root}/cbircweb/DocInfo/SelectByDocId?docId={doc}",
        True: "{root}/cn/static/data/DocInfo/SelectByDocId/data_docId={doc}.json"}
 HUMAN = "{root}/cn/view/pages/ItemDetail.html?docId={doc}&itemId={item}&generaltype=0"
 DEFAULT_ITEMS = [915, 916, 925, 926, 931, 4097]
+PAGE_SIZE = 18  # the only size the static mirror holds
 
 
 class NfraSource(SingleUrlSource):
@@ -36,9 +42,17 @@ class NfraSource(SingleUrlSource):
     kind: Literal["nfra"]
     url: str | None = "https://www.nfra.gov.cn"
     items: list[int] = Field(default_factory=lambda: list(DEFAULT_ITEMS), min_length=1)
-    page_size: int = Field(default=18, ge=1, le=100)
+    page_size: int = Field(default=PAGE_SIZE, description="fixed: 18 rows a list page")
     max_pages: int = Field(default=10, ge=1, le=10000, description="list pages per itemId")
     static_fallback: bool = True
+
+    @field_validator("page_size")
+    @classmethod
+    def _eighteen(cls, value):
+        if value != PAGE_SIZE:
+            raise ValueError(f"expected {PAGE_SIZE}: the CMS's static mirror holds lists of 18 rows only, so "
+                             f"another size breaks the fallback (leave the key out)")
+        return value
 
     @field_validator("items")
     @classmethod
@@ -57,11 +71,15 @@ class BadResponse(ValueError):
 
 
 def payload(body: bytes, *keys: str) -> dict:
-    """The ``data`` object of a CMS response, checked to hold ``keys``."""
+    """The ``data`` object of a CMS response, checked to hold ``keys`` and, when the answer
+    carries one, an ``rptCode`` of 200."""
     try:
         found = json.loads(body)
     except ValueError:
         raise BadResponse("not-json") from None
+    code = found.get("rptCode", 200) if isinstance(found, dict) else 200
+    if str(code) != "200":
+        raise BadResponse(f"rpt-code-{code}")
     data = found.get("data") if isinstance(found, dict) else None
     if not isinstance(data, dict) or any(key not in data for key in keys):
         raise BadResponse("bad-shape")
@@ -86,6 +104,21 @@ def clob_text(clob: str) -> str:
     strip_non_text(root)
     body = root.find("body")
     return "\n".join(block_lines(body if body is not None else root))
+
+
+def pdf_link(data: dict) -> str | None:
+    """The PDF of a notice: ``pdfFileUrl``, else the first PDF of ``attachmentInfoVOList``."""
+    if isinstance(data.get("pdfFileUrl"), str) and data["pdfFileUrl"].strip():
+        return data["pdfFileUrl"].strip()
+    for attachment in data.get("attachmentInfoVOList") or []:
+        if not isinstance(attachment, dict):
+            continue
+        link = next((attachment[k] for k in ("fileUrl", "attachmentUrl", "url", "filePath")
+                     if isinstance(attachment.get(k), str) and attachment[k].strip()), None)
+        name = str(attachment.get("fileName") or attachment.get("name") or link or "")
+        if link and (name.lower().endswith(".pdf") or link.lower().split("?")[0].endswith(".pdf")):
+            return link.strip()
+    return None
 
 
 def failure_reason(failure) -> str:
@@ -193,7 +226,16 @@ class NfraSpider(SourceSpider):
             return
         issuer = (data.get("docSource") or data.get("agencyTypeName") or "").strip() or None
         extra = {"doc_number": (data.get("documentNo") or "").strip(), "issuer": issuer, "column": column}
-        yield self.article_item(
-            response, text=clob_text(data["docClob"] or ""), author=issuer,
-            title=(data.get("docTitle") or "").strip() or None, published_at=cms_time(data.get("publishDate")),
-            extra={k: v for k, v in extra.items() if v}, url=human)
+        fields = {"author": issuer, "title": (data.get("docTitle") or "").strip() or None,
+                  "published_at": cms_time(data.get("publishDate")), "extra": {k: v for k, v in extra.items() if v}}
+        text = clob_text(data["docClob"] or "")
+        pdf = None if text else pdf_link(data)
+        if pdf:  # published only as a PDF: its text is the article, known by the human page
+            link = f"{self.root}{pdf}" if pdf.startswith("/") else urljoin(f"{self.root}/", pdf)  # site paths: under url
+            yield self.request(link, self.parse_pdf,
+                               cb_kwargs={"human": human, "fields": fields})
+            return
+        yield self.article_item(response, text=text, url=human, **fields)
+
+    def parse_pdf(self, response, human: str, fields: dict):
+        yield self.pdf_item(response, key=human, **fields)

@@ -2,8 +2,11 @@
 
 List items are ``font.newslist_style > a[title]`` (the ``title`` attribute holds the full
 title; ``istitle`` is another attribute) with the date in the following ``span.hui12``; later
-list pages are ``<module>-<N>.html`` beside ``index.html``. The body is ``#zoom``. A bare date
-takes its time of day from the ``YYYYMMDDhhmmss`` token of the article URL when the days agree.
+list pages are ``<module>-<N>.html`` beside ``index.html``, their number and name read from the
+pager's ``jumpTo(this,'<pages>','<current>','…/<module>-%1.html')``. The body is ``#zoom``; the time
+is the page's ``hui12`` date (else ``<meta name="PubDate">``), never the numbers of the URL (7-digit
+ids, or migration stamps such as ``2025092212550713215`` on a 2020 article). ``文章来源`` is filled
+by a script (``$("#laiyuan").html("…")``) when the page leaves it empty.
 
 The site's WZWS JavaScript challenge ("请开启JavaScript并刷新该页") is not solved: the page is
 counted (``wzws-challenge``) and not stored, so the next crawl asks for it again.
@@ -20,13 +23,14 @@ from scrapy.http import HtmlResponse, TextResponse
 from crawler import stats
 from crawler.config import SourceBase
 from crawler.extract.html import block_lines, node_text, parse, strip_non_text
-from crawler.spiders.base import SourceSpider, original_url
+from crawler.spiders.base import SourceSpider
 from lendwatch.records import SHANGHAI
 
 CHALLENGE = "请开启JavaScript并刷新该页"
 DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-URL_TIME = re.compile(r"/(\d{14})\d*/index\.html?$")
+PAGER = re.compile(r"jumpTo\(\s*this\s*,\s*'(\d+)'\s*,\s*'\d+'\s*,\s*'([^']*%1[^']*)'\s*\)")
 SOURCE = re.compile(r"来源[:：]\s*(\S+)")
+SCRIPTED_SOURCE = re.compile(r"""\$\(\s*["']#laiyuan["']\s*\)\.html\(\s*["']([^"']+)["']\s*\)""")
 DOC_NUMBER = re.compile(r"^\S{2,30}〔\d{4}〕\S{0,20}号$")
 HUI12 = "contains(concat(' ', normalize-space(@class), ' '), ' hui12 ')"
 
@@ -38,29 +42,36 @@ class PbcSource(SourceBase):
     max_pages: int = Field(default=5, ge=1, le=10000, description="list pages per start URL")
 
 
-def url_time(url: str) -> datetime | None:
-    """The time in an article URL's ``YYYYMMDDhhmmss`` token."""
-    found = URL_TIME.search(url.split("?")[0])
+def published(shown: str | None) -> datetime | None:
+    """The time shown on a page (``2025-10-15 17:00:03`` or a bare date), or None."""
+    found = DATE.search(shown or "")
+    if not found:
+        return None
+    y, mo, d, hh, mi, ss = (int(g) if g else 0 for g in found.groups())
     try:
-        return datetime.strptime(found.group(1), "%Y%m%d%H%M%S").replace(tzinfo=SHANGHAI) if found else None
+        return datetime(y, mo, d, hh, mi, ss, tzinfo=SHANGHAI)
     except ValueError:
         return None
 
 
-def published(shown: str | None, url: str) -> datetime | None:
-    """The time shown on the page; a bare date takes the URL token's time when the days agree."""
-    token = url_time(url)
-    found = DATE.search(shown or "")
-    if not found:
-        return token
-    try:
-        y, mo, d, hh, mi, ss = (int(g) if g else None for g in found.groups())
-        if hh is not None:
-            return datetime(y, mo, d, hh, mi, ss or 0, tzinfo=SHANGHAI)
-        day = datetime(y, mo, d, tzinfo=SHANGHAI)
-    except ValueError:
-        return token
-    return token if token and token.date() == day.date() else day
+def next_page(html: str, page: int) -> str | None:
+    """The next list page's path from the pager's ``jumpTo(…)``, or None after the last page."""
+    found = PAGER.search(html)
+    if not found or page >= int(found.group(1)):
+        return None
+    return found.group(2).replace("%1", str(page + 1))
+
+
+def issuer_of(root) -> str | None:
+    """``文章来源``: the ``#laiyuan`` span, ``<meta name="ContentSource">``, the value the page's script
+    fills in when both are empty, or an older page's ``来源：…`` text."""
+    span = root.xpath("//*[@id='laiyuan']")
+    meta = root.xpath("//meta[@name='ContentSource']/@content")
+    scripted = (SCRIPTED_SOURCE.search(script.text or "") for script in root.iter("script"))
+    older = (SOURCE.search(node_text(el)) for el in root.xpath(f"//*[{HUI12}]"))
+    candidates = [node_text(span[0]) if span else None, meta[0].strip() if meta else None,
+                  *(m.group(1) for m in scripted if m), *(m.group(1) for m in older if m)]
+    return next((c for c in candidates if c), None)
 
 
 class PbcSpider(SourceSpider):
@@ -93,17 +104,20 @@ class PbcSpider(SourceSpider):
             url = response.urljoin(link.attrib["href"])
             shown = (link.xpath(f"../following-sibling::span[{HUI12}][1]//text()").get()
                      or link.xpath(f"ancestor::tr[1]//span[{HUI12}]//text()").get())
-            when = published(shown, url)
+            when = published(shown)
             entries.append((url, when))
             if self.too_old(when):
                 self.crawler.stats.inc_value(stats.dropped("before-since"))
                 continue
             yield self.article_request(url, cb_kwargs={"fallback_title": link.attrib["title"].strip(),
                                                        "fallback_date": when})
-        pager = re.search(rf"[\"'/](\d+)-{page + 1}\.html", response.text)  # the pager names the next page
-        if pager and page < self.source.max_pages and self.keep_paging(entries):
-            yield self.request(response.urljoin(f"{pager.group(1)}-{page + 1}.html"), self.parse_list,
-                               cb_kwargs={"page": page + 1})
+        if not entries:
+            self.logger.warning("list page %s has no font.newslist_style > a[title] items", response.url)
+            self.crawler.stats.inc_value(stats.error("bad-list"))
+            return
+        following = next_page(response.text, page)
+        if following and page < self.source.max_pages and self.keep_paging(entries):
+            yield self.request(response.urljoin(following), self.parse_list, cb_kwargs={"page": page + 1})
 
     def parse_article(self, response, fallback_title=None, fallback_date=None, extra=None):
         """``#zoom`` as the body; pages without it go to the generic extractor."""
@@ -113,15 +127,16 @@ class PbcSpider(SourceSpider):
             yield from super().parse_article(response, fallback_title, fallback_date, extra)
             return
         root = parse(response.text)
-        strip_non_text(root)
         zoom = root.xpath("//*[@id='zoom']")
         if not zoom:
             yield from super().parse_article(response, fallback_title, fallback_date, extra)
             return
+        issuer = issuer_of(root)
+        strip_non_text(root)
         lines = block_lines(zoom[0])
         shown = [node_text(el) for el in root.xpath(f"//*[{HUI12}]")]
-        issuer = next((m.group(1) for text in shown if (m := SOURCE.search(text))), None)
-        when = published(next((t for t in shown if DATE.search(t)), None), original_url(response))
+        pub_date = root.xpath("//meta[@name='PubDate']/@content")
+        when = published(next((t for t in shown if DATE.search(t)), None) or (pub_date[0] if pub_date else None))
         head = root.find(".//title")
         title = fallback_title or (node_text(head) if head is not None else None)
         found = {"doc_number": lines[0] if lines and DOC_NUMBER.match(lines[0]) else None, "issuer": issuer}

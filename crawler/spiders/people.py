@@ -1,8 +1,10 @@
-"""Kind ``people``: 人民网 channel list pages or RSS feeds (told apart by content); GBK pages.
+"""Kind ``people``: 人民网 channel list pages or RSS feeds (told apart by content).
 
-List links are taken under the channel templates' containers; article pages are decoded from
-their bytes (never trusting the header) and parsed from ``.rm_txt_con`` / ``.show_text``, else
-by the generic extractor (counted in ``lendwatch/fallback/generic``).
+www pages are GBK, subsites' pages often UTF-8: every page is decoded from its bytes (never
+trusting the header). List links are taken under the channel templates' containers
+(``ej_list_box``, ``p2j_list``, ``div.p2j_con02 > div.fl``, ``div.jsnew_line``…); article bodies
+are ``.rm_txt_con``, ``#rm_txt_zw``, ``#rwb_zw`` or ``.show_text``, else the generic extractor
+(counted in ``lendwatch/fallback/generic``).
 """
 
 import re
@@ -20,7 +22,9 @@ from crawler.spiders.rss import FeedSpider
 from crawler.urls import canonical_url
 
 VERSION = "people-1"
-LIST_LINKS = ".p6 a, div.p2j_list a, div.headingNews a, div.ej_list_box a, .fl a, .leftItem a"
+LIST_LINKS = (".p6 a, div.p2j_list a, div.headingNews a, div.ej_list_box a, div.p2j_con02 > div.fl a, "
+              "div.jsnew_line a, .leftItem a")
+BODIES = ("#rm_txt_zw", ".rm_txt_con", "#rwb_zw", ".show_text")
 ARTICLE = re.compile(r"/n\d*/\d{4}/\d{4}/c\d+-\d+\.html$")
 DATE = re.compile(r"\d{4}年\d{2}月\d{2}日\d{2}:\d{2}")
 OUTLET = re.compile(r"来源[：:]\s*([^\s|]+)")
@@ -43,7 +47,7 @@ def is_feed(body: bytes) -> bool:
 
 def parse_detail(root) -> dict | None:
     """Title, date, outlet and text of a people.com.cn article page, or None when no body matches."""
-    bodies = root.cssselect(".rm_txt_con") or root.cssselect(".show_text")
+    bodies = next((found for css in BODIES if (found := root.cssselect(css))), None)
     if not bodies:
         return None
     body = bodies[0]

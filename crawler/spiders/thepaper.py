@@ -3,25 +3,32 @@ article's ``script#__NEXT_DATA__`` JSON at ``{detail_url}/newsDetail_forward_{co
 
 Keywords are searched one after another, so an article found by several is fetched once and
 stored with all of them (``extra["keywords"]``). Videos and other ``contType != 0`` entries
-(``dropped/not-text``) and paywalled ones (``dropped/paywalled``) are skipped, counted once each.
+(``dropped/not-text``; on a page ``contType`` sits on ``detailData``) and paywalled ones
+(``dropped/paywalled``) are skipped, counted once each; live pages (``detailData.liveDetail``) and
+specials (``detailData.specialDetail.specialInfo``), which hold no article, are dropped as ``live``
+and ``special``. A search answered ``code`` 99998 (系统繁忙) is asked again after ``busy_pause``
+seconds, up to ``busy_retries`` times, then counted (``errors/busy-99998``) and the next keyword goes on.
 """
 
+import asyncio
 import json
 from datetime import datetime
 from typing import Literal
 
 from lxml import html as lxml_html
 from pydantic import Field, field_validator
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import JsonRequest
 
 from crawler import stats
 from crawler.config import SourceBase
 from crawler.extract import parse_date
 from crawler.extract.html import collapse
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, plain
 from lendwatch.records import SHANGHAI
 
 VERSION = "thepaper-1"
+BUSY = 99998  # 系统繁忙: the API is overloaded, not the query wrong
 
 
 class ThepaperSource(SourceBase):
@@ -34,16 +41,13 @@ class ThepaperSource(SourceBase):
     keywords: list[str] | None = Field(default=None, min_length=1)
     page_size: int = Field(default=20, ge=1, le=50)
     max_pages: int = Field(default=5, ge=1, le=100)
+    busy_retries: int = Field(default=3, ge=0, le=10, description="asks again after a 99998 reply")
+    busy_pause: float = Field(default=10.0, ge=0, le=600, description="seconds before asking again")
 
     @field_validator("detail_url")
     @classmethod
     def _http_detail_url(cls, value):
         return cls._http_url(value)
-
-
-def plain(text: str | None) -> str:
-    """A title without its ``<font>`` search highlight (or any other markup)."""
-    return collapse(lxml_html.fromstring(f"<div>{text}</div>").text_content()) if text else ""
 
 
 def paragraphs(content: str) -> list[str]:
@@ -53,6 +57,9 @@ def paragraphs(content: str) -> list[str]:
         br.tail = "\n" + (br.tail or "")
     blocks = root.cssselect("p") or [root]
     return [line for block in blocks for line in map(collapse, block.text_content().split("\n")) if line]
+
+
+LAYOUTS = (("liveDetail", "live"), ("specialDetail", "special"))  # detailData keys of pages that are no article
 
 
 def skip_reason(entry: dict) -> str | None:
@@ -122,9 +129,35 @@ class ThepaperSpider(SourceSpider):
             self.skipped.add(cont_id)
             self.crawler.stats.inc_value(stats.dropped(reason))
 
-    def parse_search(self, response, index: int, page: int):
+    async def parse_search(self, response, index: int, page: int):
         try:
-            data = json.loads(response.text)["data"]
+            answer = json.loads(response.text)
+        except ValueError:
+            answer = None
+        busy = isinstance(answer, dict) and str(answer.get("code")) == str(BUSY)
+        for request in await self.busy(response, index, page) if busy else \
+                self.search_entries(answer, index, page):
+            yield request
+
+    async def busy(self, response, index: int, page: int) -> list:
+        """A 99998 reply: ask again after a pause; when retries run out, count it and go on."""
+        word = self.keywords[index]
+        again = get_retry_request(response.request, spider=self, reason=f"busy-{BUSY}",
+                                  max_retry_times=self.source.busy_retries)
+        if again is not None:
+            self.logger.info("search %s page %d: 系统繁忙 (%d); asking again in %.0f s", word, page, BUSY,
+                             self.source.busy_pause)
+            self.crawler.stats.inc_value(stats.retried(f"busy-{BUSY}"))
+            await asyncio.sleep(self.source.busy_pause)
+            return [again]
+        self.logger.warning("search %s page %d: still 系统繁忙 (%d) after %d tries; going on", word, page,
+                            BUSY, self.source.busy_retries + 1)
+        self.crawler.stats.inc_value(stats.error(f"busy-{BUSY}"))
+        return list(self.next_search(index))
+
+    def search_entries(self, answer, index: int, page: int):
+        try:
+            data = answer["data"]
             entries = list(data["list"])
         except (ValueError, KeyError, TypeError) as exc:
             self.logger.warning("search %s page %d: unexpected answer (%r)", self.keywords[index], page, exc)
@@ -153,11 +186,18 @@ class ThepaperSpider(SourceSpider):
     def parse_detail(self, response, keywords: list[str]):
         script = response.css("script#__NEXT_DATA__::text").get()
         try:
-            detail = json.loads(script)["props"]["pageProps"]["detailData"]["contentDetail"]
+            data = json.loads(script)["props"]["pageProps"]["detailData"]
         except (TypeError, ValueError, KeyError):
+            data = None
+        layout = next((name for key, name in LAYOUTS if isinstance(data, dict) and data.get(key)), None)
+        if layout:
+            yield self.dropped_item(response, layout)
+            return
+        detail = data.get("contentDetail") if isinstance(data, dict) else None
+        if not isinstance(detail, dict):
             yield self.dropped_item(response, "no-next-data")
             return
-        reason = skip_reason(detail)
+        reason = skip_reason(data) or skip_reason(detail)
         if reason:
             yield self.dropped_item(response, reason)
             return

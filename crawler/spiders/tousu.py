@@ -3,7 +3,13 @@
 Each complaint becomes one article (title; text = the complaint body plus its key fields;
 author = the complainant's name; published_at = the filing date; url = the desktop page)
 carrying ``extra["complaint"]``, which the store writes to the ``complaints`` table.
-HTTP 456 is the site's ban: the source stops for this run (closed with reason ``banned-456``).
+HTTP 456 is the site's ban: the source stops for this run (closed with reason ``banned-456``);
+a 403 is backed off and retried like a 429. Search answers highlight the terms in titles and
+company names (``<span class="code-red">``), stripped here; ``main.status`` may be a number
+(1/3/4/6/7/8), never stored as the status (the complaint page's words are). The search API needs
+a logged-in Weibo session: cookies ``SUB`` and ``SUBP`` from the environment variable the source's
+``cookie_env`` names, and a Referer of the site's search page; without them the answer is the
+login page, counted as ``errors/search-login-required``.
 """
 
 import hashlib
@@ -14,17 +20,17 @@ import string
 import time
 from datetime import datetime
 from typing import Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from pydantic import Field
 from scrapy import Request
 from scrapy.exceptions import CloseSpider
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler import stats
+from crawler import settings as defaults, stats
 from crawler.config import SingleUrlSource
 from crawler.extract import parse_date
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, plain
 from lendwatch.records import SHANGHAI, to_local_iso
 
 PLATFORM = "heimao"
@@ -38,7 +44,8 @@ class TousuSource(SingleUrlSource):
     """``url`` is the site root; every feed type is paged up to ``max_pages`` (the site keeps ~50).
 
     ``keywords`` (none by default) also queries the search API, which on the real site needs a
-    logged-in Weibo cookie; the file's keywords are not used here.
+    logged-in Weibo session (``SUB``, ``SUBP`` cookies in the variable ``cookie_env`` names); the
+    file's keywords are not used here.
     ``min_delay`` floors the crawl delay: the site bans (HTTP 456) above ~40–50 requests a minute.
     """
 
@@ -106,11 +113,20 @@ def _local_iso(text: str | None) -> str | None:
     return to_local_iso(parse_date(text)) if text else None
 
 
+def clean(main: dict) -> dict:
+    """An API entry's ``main`` with the search highlights stripped and a numeric status dropped."""
+    main = {**main, **{key: plain(main[key]) for key in ("title", "cotitle", "summary") if key in main}}
+    if str(main.get("status", "")).strip().isdigit() or isinstance(main.get("status"), (int, float)):
+        main["status"] = None  # a code (1/3/4/6/7/8) whose words only the complaint page gives
+    return main
+
+
 class TousuSpider(SourceSpider):
     """Pages each feed type (and each keyword, if set) while it holds new complaints."""
 
     kind = "tousu"
     source_model = TousuSource
+    custom_settings = {"RETRY_HTTP_CODES": [*defaults.RETRY_HTTP_CODES, 403]}  # 403: slow down, as 429
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -129,6 +145,9 @@ class TousuSpider(SourceSpider):
     async def start(self):
         for feed_type in self.source.feed_types:
             yield self.api_request(1, feed_type=feed_type)
+        if self.source.keywords and not self.source.cookie_env:
+            self.logger.warning("source %s: search needs a logged-in session; set cookie_env to the name of "
+                                "an environment variable holding its SUB and SUBP cookies", self.name)
         for keyword in self.source.keywords:
             yield self.api_request(1, keyword=keyword)
 
@@ -139,8 +158,9 @@ class TousuSpider(SourceSpider):
         path = "/api/index/feed" if keyword is None else "/api/index/s"
         if keyword is None and self.source.field:
             query["field"] = self.source.field
+        headers = {} if keyword is None else {"Referer": f"{self.root}/index/search/?keywords={quote(keyword)}&t=1"}
         return Request(f"{self.root}{path}?{urlencode(query)}", callback=self.parse_api,
-                       errback=self.on_error,
+                       errback=self.on_error, headers=headers,
                        cb_kwargs={"page": page, "feed_type": feed_type, "keyword": keyword})
 
     def parse_api(self, response, page: int, feed_type: int | None, keyword: str | None):
@@ -148,8 +168,11 @@ class TousuSpider(SourceSpider):
             result = api_payload(response.body)["result"]
             code = result["status"]["code"]
         except (ValueError, KeyError, TypeError):
-            self.logger.warning("not an API answer (login page?) at %s", response.url)
-            self.crawler.stats.inc_value(stats.error("bad-api-answer"))
+            reason = "search-login-required" if keyword is not None else "bad-api-answer"
+            self.logger.warning("not an API answer at %s (%s)", response.url,
+                                "the login page: the search cookies are missing or expired"
+                                if keyword is not None else "a login or error page?")
+            self.crawler.stats.inc_value(stats.error(reason))
             return
         if code != 0:
             self.logger.warning("API refused %s: %s %s", response.url, code, result["status"].get("msg"))
@@ -158,7 +181,7 @@ class TousuSpider(SourceSpider):
         data = result.get("data") or {}
         listed = []
         for entry in data.get("lists") or []:
-            main = entry.get("main") or {}
+            main = clean(entry.get("main") or {})
             url = complaint_url(self.root, main.get("url") or f"/complaint/view/{main.get('sn', '')}")
             if url is None:
                 self.crawler.stats.inc_value(stats.dropped("no-complaint-id"))

@@ -22,9 +22,10 @@ def crawl(ctx, sources_file, only, since, quiet, db):
     """Crawl the configured sources; store every page and article.
 
     Prints a per-source summary: pages fetched, articles new and updated,
-    already known, dropped by reason, errors by reason. Exit code 1 when
-    some pages failed, a source found no article, or the crawl was interrupted
-    (the next crawl resumes it).
+    already known, dropped by reason, errors by reason; a source whose every
+    request robots.txt refused is reported "blocked by robots.txt". Exit code 1
+    when some pages failed, a source found no article or was blocked, or the
+    crawl was interrupted (the next crawl resumes it).
 
     \b
     Example:
@@ -85,3 +86,29 @@ def reextract(ctx, source, db):
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())) or "no stored pages")
     click.echo(f"changed month: {moved}")
+
+
+@click.command("check-sources")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file (TOML) replacing the shipped default.")
+@click.option("--only", multiple=True, metavar="NAME", help="Check only this source (repeatable).")
+@click.pass_context
+def check_sources(ctx, sources_file, only):
+    """Check that each enabled source still has the shape its spider expects.
+
+    Politely fetches a list page or two and one article per source (robots.txt obeyed,
+    nothing stored) and prints a table: ok, changed (what changed), blocked (why:
+    robots.txt, captcha, WZWS, ban, login) or unreachable. Exit code 0 only when every
+    source is ok.
+
+    \b
+    Example:
+      lendwatch check-sources --only pbc_news
+    """
+    from crawler.check import check, format_table
+
+    config = load_sources(sources_file, list(only))
+    verdicts = check(config)
+    click.echo(format_table(config, verdicts))
+    if any(v.status != "ok" for v in verdicts.values()):
+        ctx.exit(1)

@@ -1,5 +1,6 @@
 """``lendwatch sandbox``, ``lendwatch demo`` and ``lendwatch run``: whole jobs."""
 
+import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -133,8 +134,11 @@ def demo(out_dir, port, quiet):
     Example:
       lendwatch demo --out ./lendwatch-demo
     """
+    from lendwatch.sandbox.replicas.tousu import SAMPLE_COOKIE, SAMPLE_COOKIE_ENV
+
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault(SAMPLE_COOKIE_ENV, SAMPLE_COOKIE)  # the sample 黑猫投诉's search session
     with _start_sample_site(port) as site:
         sources_file = out_dir / "sources.toml"
         sources_file.write_text(demo_sources(site.base_url), encoding="utf-8")

@@ -1,5 +1,6 @@
 """A small HTTP server for the sample site, on 127.0.0.1 by default."""
 
+import hashlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,7 +13,10 @@ from lendwatch.sandbox.replicas.base import Page, Request
 class SampleSite(ThreadingHTTPServer):
     """Serves the static pages of :mod:`lendwatch.sandbox.site` and the replicas' interfaces.
 
-    Counts requests per path (``hits``) and remembers the User-Agents seen.
+    Every GET answer carries an ``ETag``; a request whose ``If-None-Match`` matches gets a 304.
+
+    Counts requests per path (``hits``) and remembers the User-Agents seen and every request's
+    path and headers, in order (``requests_seen``).
     """
 
     daemon_threads = True
@@ -25,6 +29,7 @@ class SampleSite(ThreadingHTTPServer):
         self.flaky = site.flaky_path()
         self.hits: dict[str, int] = {}
         self.user_agents: set[str] = set()
+        self.requests_seen: list[tuple[str, dict[str, str]]] = []
         self.lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -68,10 +73,16 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             hits = self.server.hits[path] = self.server.hits.get(path, 0) + 1
             self.server.user_agents.add(self.headers.get("User-Agent", ""))
+            self.server.requests_seen.append((path, dict(self.headers.items())))
         request = Request.parse(method, self.path, body, dict(self.headers.items()), hits)
         page = self.server.respond(request)
         if page.delay:
             time.sleep(page.delay)
+        etag = f'"{hashlib.sha1(page.body).hexdigest()[:16]}"'
+        if method == "GET" and page.status == 200 and path != "/robots.txt":
+            page = Page(page.status, page.content_type, page.body, {"ETag": etag, **page.headers})
+            if self.headers.get("If-None-Match") == etag:  # unchanged since the client's copy
+                page = Page(304, page.content_type, b"", {"ETag": etag})
         self.send_response(page.status)
         self.send_header("Content-Type", page.content_type)
         self.send_header("Content-Length", str(len(page.body)))

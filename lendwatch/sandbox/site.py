@@ -70,7 +70,7 @@ def _lists(env, site: str, heading: str, articles, path_of, loop_back: bool,
         last = n == len(chunks)
         next_url = path_of(1) if last and loop_back else (None if last else path_of(n + 1))
         html = env.get_template(template).render(
-            site=site, site_name=SITE_NAMES[site], banner=BANNER, heading=heading, items=items,
+            site=site, site_name=SITE_NAMES[site], banner=BANNER, heading=heading, items=items, page=n,
             prev_url=path_of(n - 1) if n > 1 else None, next_url=next_url,
             charset="gbk" if site == "people" else "utf-8")
         encoding = "gbk" if site == "people" else "utf-8"
@@ -89,11 +89,12 @@ def build(base: str) -> dict[str, Page]:
         for i, a in enumerate(group):
             related = [{"url": article_path(r), "title": r.title} for r in group[i + 1:i + 6]]
             common = dict(a=a, site=site, site_name=SITE_NAMES[site], banner=BANNER, related=related)
-            if site == "people":
-                declare = a.number % 3 != 0  # every third GBK page carries no declaration at all
+            if site == "people":  # body layouts by number (people.html); subsites' UTF-8 pages beside GBK
+                encoding = "utf-8" if a.number % 4 == 2 else "gbk"
+                declare = a.number % 3 != 0  # every third page carries no declaration at all
                 html = env.get_template("people.html").render(
-                    charset="gb2312" if declare else None, **common)
-                pages[article_path(a)] = _html(html, "gbk", declare=False)
+                    charset=("utf-8" if encoding == "utf-8" else "gb2312") if declare else None, **common)
+                pages[article_path(a)] = _html(html, encoding, declare=False)
             else:
                 name = site if site != "chinanews" or chinanews_template(a) == "new" \
                     else f"chinanews_{chinanews_template(a)}"

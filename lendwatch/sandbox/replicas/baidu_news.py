@@ -1,13 +1,18 @@
 """Replica of Baidu News search: result pages whose links redirect to the sample news sites.
 
 ``/baidu/s?wd=…&pn=…`` lists the sample articles (chinanews, people, gov, farm) whose title or
-text holds every term of ``wd``, newest first (``rtt=1``: by article number), ten a page; each
-result links to ``/baidu/link?url=<token>``, a 302 to the article. Times are fixed strings, some
-relative ("3小时前"). The first request for ``CAPTCHA_KEYWORD`` gets the 百度安全验证 page.
+text holds every term of ``wd``, newest first (``rtt=1``: by article number), ten a page, in the
+three shapes of live result pages, by position: a block whose link is ``/baidu/link?url=<token>``
+(a 302 to the article, or for every other token a 200 page that refreshes to it and holds a
+decoy ``URL=`` in a script); a block with hashed class names whose ``mu`` attribute and link
+name the publisher's page directly; and a block whose ``<!--s-data:{…}-->`` JSON holds the
+direct ``titleUrl``, ``sourceName`` and ``dispTime`` while its visible link still goes through
+``/baidu/link``. Times are fixed strings, some relative ("3小时前"). The first request for ``CAPTCHA_KEYWORD`` gets the 百度安全验证 page.
 Every request is logged in ``calls`` (path, query, Referer) for the tests.
 """
 
 import base64
+import json
 from html import escape
 from urllib.parse import urlencode
 
@@ -66,7 +71,11 @@ class BaiduNewsReplica(Replica):
             path = untoken(request.query.get("url", ""))
             if path is None:
                 return None
-            return Page(302, "text/html; charset=utf-8", b"", headers={"Location": f"{self.base_url}{path}"})
+            target = f"{self.base_url}{path}"
+            if len(request.query["url"]) % 2:  # the refresh page some links answer
+                return self.html(f"<script>var URL='{self.base_url}/baidu/decoy.html';</script>"
+                                 f"<meta http-equiv=\"refresh\" content=\"0;URL='{escape(target)}'\">", "")
+            return Page(302, "text/html; charset=utf-8", b"", headers={"Location": target})
         if request.path != "/baidu/s":
             return None
         keyword = request.query.get("wd") or request.query.get("word") or ""
@@ -84,13 +93,30 @@ class BaiduNewsReplica(Replica):
             when = RELATIVE_TIMES[i] if pn == 0 and i < len(RELATIVE_TIMES) else \
                 f"{a.published.year}年{a.published.month}月{a.published.day}日"
             title = escape(a.title).replace(escape(keyword.split()[0]), f"<em>{escape(keyword.split()[0])}</em>")
-            rows.append(
-                f'<div class="result-op c-container xpath-log new-pmd" srcid="200" tpl="news-normal">'
-                f'<div class="c-row"><h3 class="news-title_1YtI1"><a href="/baidu/link?url={token(keyword, article_path(a))}"'
-                f' target="_blank">{title}</a></h3><div class="c-row c-gap-top-small">'
-                f'<div class="news-source_Xj4Dv"><span class="c-color-gray c-font-normal c-gap-right">{escape(SITE_NAMES[a.site])}</span>'
-                f'<span class="c-color-gray2 c-font-normal">{when}</span></div>'
-                f'<span class="c-font-normal c-color-text">{escape(a.paragraphs[0][:80])}…</span></div></div></div>')
+            via, direct = f"/baidu/link?url={token(keyword, article_path(a))}", f"{self.base_url}{article_path(a)}"
+            source = escape(SITE_NAMES[a.site])
+            summary = f'<span class="c-font-normal c-color-text">{escape(a.paragraphs[0][:80])}…</span>'
+            if i % 3 == 0:  # the classic block, linked through /baidu/link
+                rows.append(
+                    f'<div class="result-op c-container xpath-log new-pmd" srcid="200" tpl="news-normal">'
+                    f'<div class="c-row"><h3 class="news-title_1YtI1"><a href="{via}" target="_blank">{title}</a></h3>'
+                    f'<div class="c-row c-gap-top-small"><div class="news-source_Xj4Dv">'
+                    f'<span class="c-color-gray c-font-normal c-gap-right">{source}</span>'
+                    f'<span class="c-color-gray2 c-font-normal">{when}</span></div>{summary}</div></div></div>')
+            elif i % 3 == 1:  # hashed class names; mu and the link name the publisher's page
+                rows.append(
+                    f'<div class="result-op c-container _9c2f1a" mu="{escape(direct)}" tpl="news-normal">'
+                    f'<h3 class="t_3kQ9e"><a href="{escape(direct)}" target="_blank">{title}</a></h3>'
+                    f'<div class="s_8Hn2p"><span class="a_1xQ7r">{source}</span><span class="b_5Zp0w">{when}</span>'
+                    f'</div>{summary}</div>')
+            else:  # the s-data JSON holds the direct URL; the visible link still goes through /baidu/link
+                data = json.dumps({"title": title, "titleUrl": direct, "sourceName": SITE_NAMES[a.site],
+                                   "dispTime": when, "newsSource": "news"}, ensure_ascii=False)
+                rows.append(
+                    f'<div class="result-op c-container _7aa0b3" tpl="news-normal"><!--s-data:{data}-->'
+                    f'<h3 class="t_3kQ9e"><a href="{via}" target="_blank">{title}</a></h3>'
+                    f'<div class="s_8Hn2p"><span class="a_1xQ7r">{source}</span><span class="b_5Zp0w">{when}</span>'
+                    f'</div>{summary}</div>')
         more = ""
         if pn + PER_PAGE < len(found):
             more = (f'<div id="page"><a class="n" href="/baidu/s?{escape(urlencode({**query, "pn": pn + PER_PAGE}))}">'

@@ -1,7 +1,9 @@
 """Replica ``pbc``: the PBoC 新闻发布 list (TRS pages) and article pages for the sample articles
 with ``site = "pbc"``, in the real URL shapes under ``/pbc``.
 
-One article a list page, so the two articles make two pages (``index.html``, ``11040-2.html``).
+One article a list page, so the two articles make two pages (``index.html``, ``11040-2.html``),
+paged by the real pager's ``jumpTo(this,'N','n','…/11040-%1.html')``; article ids are 7-digit
+numbers (as on the live site since 2025), never times; ``文章来源`` is filled by a script.
 The newest article's first request answers the WZWS JavaScript challenge page instead.
 Every page carries the sample banner.
 """
@@ -24,7 +26,7 @@ def samples() -> list[SampleArticle]:
 
 
 def article_path(a: SampleArticle) -> str:
-    return f"{LIST_DIR}{a.published:%Y%m%d%H%M%S}{a.number * 7919 % 100000:05d}/index.html"
+    return f"{LIST_DIR}{5860000 + a.number * 7919 % 10000}/index.html"
 
 
 def list_path(n: int) -> str:
@@ -69,9 +71,7 @@ class PbcReplica(Replica):
             items = [{"url": article_path(a), "title": a.title, "date": f"{a.published:%Y-%m-%d}",
                       "short": a.title if len(a.title) <= 20 else a.title[:20] + "..."} for a in chunk]
             self.pages[list_path(n)] = env.get_template("pbc/list.html").render(
-                banner=BANNER, items=items, page=n, pages=len(chunks),
-                prev_url=list_path(n - 1) if n > 1 else None,
-                next_url=list_path(n + 1) if n < len(chunks) else None)
+                banner=BANNER, items=items, page=n, pages=len(chunks), pager=f"{LIST_DIR}{MODULE}-%1.html")
         for a in articles:
             self.pages[article_path(a)] = env.get_template("pbc/detail.html").render(banner=BANNER, a=a)
 

@@ -3,6 +3,10 @@
 Signatures are checked as the real site does (a wrong one answers code 1, 签名错误).
 Feed types: 1 every complaint, 2 those with a reply, 3 completed ones, all newest first;
 type 9 is the ban demonstration: its page 1 answers, every later page is HTTP 456.
+As on the live site, ``main.status`` is a number in feed answers (:data:`STATUS_CODES`), search
+answers wrap the terms in titles and company names in ``<span class="code-red">``, and search
+answers the login page unless the request carries ``SUB`` and ``SUBP`` cookies and a Referer
+of the search page (:data:`SAMPLE_COOKIE_ENV` names the sample sources' cookie variable).
 Every request is logged in ``calls`` (path and query) for the tests.
 """
 
@@ -30,6 +34,9 @@ FEEDS = {
 }
 BAN_FEED = 9
 SIGN_ERROR = {"result": {"status": {"code": 1, "msg": "签名错误"}}}
+STATUS_CODES = {"待分配": 1, "处理中": 3, "已回复": 4, "已完成": 6}  # the sample's own numbering
+SAMPLE_COOKIE_ENV = "LENDWATCH_SAMPLE_TOUSU_COOKIE"
+SAMPLE_COOKIE = "SUB=_2A25sample; SUBP=0033WrSXqPxfM725Ws9jqgMF55529P9D9Wsample"  # any SUB and SUBP pass
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,7 @@ url = "{base}/tousu"
 feed_types = [1, 2, 3]
 field = 48
 keywords = ["爆通讯录"]
+cookie_env = "LENDWATCH_SAMPLE_TOUSU_COOKIE"
 min_delay = 0
 """
 
@@ -125,6 +133,10 @@ class TousuReplica(Replica):
                 or not q.get("page_size", "").isdigit():
             return self.json(SIGN_ERROR, q.get("callback"))
         page, size = int(q["page"]), max(1, int(q["page_size"]))
+        if search and not self.logged_in(request):
+            return Page(200, "text/html; charset=utf-8", (
+                f"<html><head><title>新浪通行证</title></head><body>{BANNER}<form action='https://login.sina.com.cn/sso/login.php'>"
+                "请先登录</form></body></html>").encode("utf-8"))
         if search:
             terms = own.split()
             chosen = [c for c in load() if terms and all(
@@ -135,17 +147,31 @@ class TousuReplica(Replica):
                 return Page(456, "text/html; charset=utf-8",
                             f"<html><body>{BANNER}<p>访问过于频繁，请稍后再试</p></body></html>".encode())
             chosen = [c for c in load() if feed(c) and (not q.get("field") or str(c.field) == q["field"])]
-        lists = [{"main": self.main(c), "author": {"title": c.user}}
+        lists = [{"main": self.main(c, own.split() if search else None), "author": {"title": c.user}}
                  for c in chosen[(page - 1) * size:page * size]]
         pager = {"current": page, "page_amount": math.ceil(len(chosen) / size),
                  "item_count": len(chosen)}
         return self.json({"sample_notice": BANNER, "result": {
             "status": {"code": 0, "msg": ""}, "data": {"lists": lists, "pager": pager}}}, q.get("callback"))
 
-    def main(self, c: Complaint) -> dict:
+    def logged_in(self, request: Request) -> bool:
+        cookies = request.headers.get("Cookie", "")
+        referer = request.headers.get("Referer", "")
+        return all(re.search(rf"(^|;\s*){name}=[^;]+", cookies) for name in ("SUB", "SUBP")) \
+            and referer.startswith(f"{self.root}/index/search/")
+
+    def main(self, c: Complaint, terms: list[str] | None) -> dict:
+        """A feed entry (``terms`` None: the status as a number) or a search entry (terms highlighted)."""
         host = self.base_url.split("://", 1)[1]
-        return {"title": c.title, "url": f"//{host}/tousu/complaint/view/{c.id}/", "cotitle": c.company,
-                "summary": c.body[0][:60], "appeal": c.appeal, "issue": c.issue, "status": c.status,
+
+        def mark(text: str) -> str:
+            for term in terms or []:
+                text = text.replace(term, f'<span class="code-red">{term}</span>')
+            return text
+
+        return {"title": mark(c.title), "url": f"//{host}/tousu/complaint/view/{c.id}/", "cotitle": mark(c.company),
+                "summary": mark(c.body[0][:60]), "appeal": c.appeal, "issue": c.issue,
+                "status": c.status if terms is not None else STATUS_CODES.get(c.status, 8),
                 "timestamp": str(int(c.filed.timestamp())), "field": c.field, "sn": c.id,
                 "id": str(int(c.id) % 100000)}
 
