@@ -1,7 +1,7 @@
 """The database schema: every table the stages share, in SQLAlchemy Core.
 
-Each column and table carries ``info={"since": N}`` when it arrived after schema
-version 1; :mod:`lendwatch.migrations` uses that to upgrade older databases.
+The tables as the newest migration (``lendwatch/migrations/versions/``) leaves them; a change
+here goes with a revision there (a test compares the two).
 Times are ISO-8601 strings with an offset: ``published_at`` in Asia/Shanghai
 (so a prefix such as ``2024-09`` selects a local month), system times in UTC.
 """
@@ -20,8 +20,6 @@ from sqlalchemy import (
     UniqueConstraint,
     JSON,
 )
-
-SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -65,7 +63,7 @@ pages = Table(
     Column("content_type", String(200)),
     Column("content_hash", String(64), nullable=False),
     Column("body", LargeBinary, nullable=False),
-    Column("encoding", String(40), info={"since": 2}),
+    Column("encoding", String(40)),
 )
 
 articles = Table(
@@ -84,7 +82,7 @@ articles = Table(
     Column("extraction_version", String(40), nullable=False),
     Column("first_seen_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
-    Column("extra", JSON, info={"since": 2}),
+    Column("extra", JSON),
 )
 
 analyses = Table(
@@ -99,7 +97,7 @@ analyses = Table(
     Column("sentiment", String(10), nullable=False),
     Column("p_negative", Float, nullable=False),
     Column("entities", JSON, nullable=False),
-    Column("evidence", JSON, info={"since": 2}),
+    Column("evidence", JSON),
     Column("minhash", LargeBinary),
     Column("story_id", Integer, index=True),
     Column("analyzed_at", String(40), nullable=False),
@@ -119,7 +117,6 @@ complaints = Table(
     Column("filed_at", String(40)),
     Column("timeline", JSON, nullable=False),
     UniqueConstraint("platform", "complaint_id"),
-    info={"since": 3},
 )
 
 models = Table(
@@ -130,5 +127,4 @@ models = Table(
     Column("metrics", JSON, nullable=False),
     Column("measured_on", Text),
     Column("recorded_at", String(40), nullable=False),
-    info={"since": 4},
 )
