@@ -99,6 +99,8 @@ class CrawlSettings(BaseModel):
     timeout: float = Field(default=30, gt=0, le=600)
     allow_private: bool = Field(default=False, description="allow requests to private, loopback and "
                                 "link-local addresses (a local test site); off for real sources")
+    redis: str | None = Field(default=None, pattern=r"^rediss?://",
+                              description="a Redis URL shared by crawl workers (crawler.shared)")
 
 
 class SourcesFile(BaseModel):

@@ -17,7 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import Engine
 
-from crawler import settings as default_settings, stats as keys, store
+from crawler import settings as default_settings, shared as shared_redis, stats as keys, store
 from crawler.config import SourcesFile
 from crawler.kinds import spiders
 
@@ -69,6 +69,8 @@ def build_settings(run_id: int, sources: SourcesFile, overrides: dict | None) ->
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "LENDWATCH_ALLOW_PRIVATE": crawl.allow_private,
     }, priority="cmdline")
+    if crawl.redis:
+        settings.setdict(shared_redis.settings(crawl.redis), priority="cmdline")
     if overrides:
         settings.setdict(overrides, priority="cmdline")
     return settings
@@ -123,6 +125,8 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
         results[spider.name] = SourceCounts.from_stats(spider.crawler.stats.get_stats())
         store.update_run(engine, run_id, {k: v.as_dict() for k, v in results.items()})
 
+    if sources.crawl.redis:
+        shared_redis.begin(sources.crawl.redis, names)
     process = CrawlerProcess(build_settings(run_id, sources, overrides))
     crawlers = []
     for source in sources.sources:

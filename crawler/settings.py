@@ -43,6 +43,7 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.SafeTargetMiddleware": 10,
     "crawler.middlewares.SkipKnownMiddleware": 50,
+    "crawler.shared.SharedDelayMiddleware": 60,  # only with a shared Redis and a delay
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
 }
@@ -52,6 +53,7 @@ ITEM_PIPELINES = {
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "crawler.shared.SharedWorkers": 500,  # only with a shared Redis (crawler.shared)
 }
 
 # lendwatch's own settings (set by the runner)
