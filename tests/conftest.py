@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,9 +67,9 @@ def _pg_admin():
     return engine
 
 
-@pytest.fixture
-def pg_url():
-    """A new PostgreSQL database for one test, dropped after it."""
+@contextmanager
+def pg_database():
+    """The URL of a new PostgreSQL database, dropped on leaving."""
     import uuid
 
     from sqlalchemy import text
@@ -78,10 +79,19 @@ def pg_url():
     name = f"lendwatch_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url():
+    """A new PostgreSQL database for one test, dropped after it."""
+    with pg_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

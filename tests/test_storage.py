@@ -78,8 +78,10 @@ def test_a_database_of_the_release_before_alembic_upgrades_in_place(db_url, tmp_
 def test_the_migrations_build_the_schema_the_code_declares(db_url):
     engine = db.connect(db_url)
     db.migrate(engine)
+    # PostgreSQL's full-text indexes (revision 0006) are no tables' columns: the browse tests use them
+    fulltext = {"include_object": lambda obj, name, kind, *_: not (kind == "index" and name.endswith("_fulltext"))}
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn, opts=fulltext), schema.metadata) == []
     engine.dispose()
 
 

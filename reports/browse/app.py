@@ -10,6 +10,7 @@ import io
 import re
 import sqlite3
 import zlib
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -19,7 +20,7 @@ from sqlalchemy import Engine, select
 
 from lendwatch import schema
 from lendwatch.vocabulary import ENTITIES, MONTH, SENTIMENTS, TOPICS, month_label, topic_label
-from reports.browse import columns, queries
+from reports.browse import columns, pgsearch, queries
 from reports.browse.search import QueryError, highlight, snippet, term_pattern
 from reports.filters import LABELS, FilterError, Filters
 from reports.filters import link_figures as _link_figures
@@ -112,6 +113,8 @@ class BrowseApp:
         self.engine, self.index_path, self.bind = engine, Path(index_path), bind
         self.reports_dir = Path(reports_dir) if reports_dir else None
         self.columns = columns.Cache(self.index_path, queries.SORTS)
+        self.fulltext = (partial(pgsearch.matching_ids, engine) if engine.dialect.name == "postgresql"
+                         else None)  # PostgreSQL searches its own text; SQLite the index's FTS5
         self.env = environment(bind=bind, chip=chip)
 
     def warm(self) -> None:
@@ -184,7 +187,7 @@ class BrowseApp:
 
     def articles(self, f: Filters):
         with self._index() as index:
-            result = queries.search(index, f, self.columns.get(index))
+            result = queries.search(index, f, self.columns.get(index), fulltext=self.fulltext)
         pattern = term_pattern(f.q) if f.q else None
         texts = self._texts([r["id"] for r in result.rows]) if f.q else {}
         for row in result.rows:
@@ -195,7 +198,7 @@ class BrowseApp:
 
     def articles_csv(self, f: Filters):
         with self._index() as index:
-            body = csv_bytes(queries.iter_all(index, f))
+            body = csv_bytes(queries.iter_all(index, f, self.fulltext))
         return "200 OK", [("Content-Type", "text/csv; charset=utf-8"),
                           ("Content-Disposition", 'attachment; filename="lendwatch-articles.csv"')], body
 

@@ -2,7 +2,8 @@
 
 The database stays untouched (the site opens it read-only). The index holds, per article, the
 fields lists filter and sort on (``docs``), its topics and entities (``tags``), the size of its
-story (``reach``) and a contentless FTS5 table over the spaced-out title and text. New articles
+story (``reach``) and a contentless FTS5 table over the spaced-out title and text (left empty for a
+PostgreSQL database, which searches its own text: :mod:`reports.browse.pgsearch`). New articles
 are added; when an indexed article's text changed or it disappeared, the full-text part is rebuilt
 (contentless FTS5 cannot delete a row without its old text).
 """
@@ -143,7 +144,8 @@ def update(engine: Engine, path: Path) -> IndexSummary:
         if summary.fulltext_rebuilt:
             index.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
             new_text = [i for (i,) in index.execute("SELECT id FROM docs ORDER BY id")]
-        _add_fulltext(index, engine, new_text)
+        if engine.dialect.name != "postgresql":  # PostgreSQL searches its own text (pgsearch)
+            _add_fulltext(index, engine, new_text)
         if summary.added or summary.updated or summary.removed:
             index.execute("UPDATE docs SET reach = (SELECT count(*) FROM docs s WHERE s.story_id = docs.story_id)")
         index.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", (INDEX_VERSION,))
