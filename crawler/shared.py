@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
 TTL = 10  # seconds a worker's state lasts without a refresh (a killed worker is waited for this long)
 QUEUE = "lendwatch:%(spider)s:requests"
@@ -46,7 +47,7 @@ def settings(url: str) -> dict:
     """The Scrapy settings that put the scheduler's queue and duplicate filter in Redis."""
     return {
         "REDIS_URL": url,
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "crawler.shared.Scheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_KEY": QUEUE,
         "SCHEDULER_DUPEFILTER_KEY": DUPEFILTER,
@@ -73,6 +74,15 @@ def begin(url: str, names: list[str]) -> None:
     server.close()
 
 
+class Scheduler(RedisScheduler):
+    """scrapy-redis's scheduler without its queue counters, which use the ``spider`` argument of
+    ``StatsCollector.inc_value`` that Scrapy deprecates (the per-source counts are lendwatch's own)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls.from_settings(crawler.settings)
+
+
 class SharedWorkers:
     """Keeps a spider open while another worker of its source is busy; marks this one's state."""
 
@@ -84,7 +94,7 @@ class SharedWorkers:
     @classmethod
     def from_crawler(cls, crawler):
         if not crawler.settings.get("REDIS_URL"):
-            raise NotConfigured("no shared Redis")
+            raise NotConfigured  # silently: most crawls share nothing
         extension = cls(crawler.settings["REDIS_URL"])
         crawler.signals.connect(extension.reached, signal=signals.request_reached_downloader)
         crawler.signals.connect(extension.idle, signal=signals.spider_idle)
@@ -121,7 +131,7 @@ class SharedDelayMiddleware:
     def from_crawler(cls, crawler):
         url, delay = crawler.settings.get("REDIS_URL"), crawler.settings.getfloat("DOWNLOAD_DELAY")
         if not url or delay <= 0:
-            raise NotConfigured("no shared Redis or no delay")
+            raise NotConfigured  # silently: no shared Redis, or no delay to keep
         return cls(url, delay)
 
     async def process_request(self, request):
