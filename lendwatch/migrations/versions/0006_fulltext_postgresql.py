@@ -1,10 +1,11 @@
-"""PostgreSQL full-text search for browse: every CJK character a token, as in the SQLite index.
+"""PostgreSQL full-text search for browse: character unigrams and bigrams as lexemes.
 
-``lendwatch_spaced(text)`` spaces out CJK characters (``reports.browse.search.spaced``), so the
-``simple`` parser makes each one a lexeme with its position, and a query's characters become a
-phrase (``催 <-> 收``): a word matches exactly where its substring occurs. Title and text have an
-index each (a phrase never spans the two). SQLite databases are left alone (their index is the
-browse index file).
+``lendwatch_grams(text)`` is every CJK character and every pair of neighbours within a run of CJK
+characters (separators such as punctuation and spaces removed first, as the SQLite index ignores
+them; a Latin word or a number ends a run), plus the text's Latin words and numbers. A GIN index
+over its ``simple`` tsvector answers a one- or two-character word exactly, from the index alone
+(``reports.browse.pgsearch`` checks longer phrases against the text). Title and text have an index
+each. SQLite databases are left alone (their index is the browse index file).
 
 Revision ID: 0006
 """
@@ -21,9 +22,17 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(f"""
-        CREATE FUNCTION lendwatch_spaced(value text) RETURNS text
-        LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT
-        AS $$ SELECT regexp_replace(value, '([{CJK}])', ' \\1 ', 'g') $$""")
+        CREATE FUNCTION lendwatch_grams(value text) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT COST 10000 AS $$
+        WITH runs AS (
+            SELECT run FROM regexp_split_to_table(regexp_replace(value, '\\W+', '', 'g'), '[^{CJK}]+') AS run
+            WHERE run <> '')
+        SELECT concat_ws(' ',
+            (SELECT string_agg(concat_ws(' ', regexp_replace(run, '(.)', '\\1 ', 'g'),
+                               regexp_replace(run, '(..)', '\\1 ', 'g'),
+                               regexp_replace(substr(run, 2), '(..)', '\\1 ', 'g')), ' ') FROM runs),
+            regexp_replace(value, '[{CJK}]+', ' ', 'g'))
+        $$""")
     for column in ("title", "text"):
         op.execute(f"CREATE INDEX articles_{column}_fulltext ON articles "
-                   f"USING gin (to_tsvector('simple', lendwatch_spaced({column})))")
+                   f"USING gin (to_tsvector('simple', lendwatch_grams({column})))")
