@@ -142,6 +142,8 @@ class CrawlSettings(BaseModel):
     max_page_mb: float = Field(default=32, gt=0, le=1024, description="largest page, also once decompressed")
     max_links_per_page: int = Field(default=2000, ge=1, le=1_000_000)
     max_requests_per_source: int = Field(default=20000, ge=1, le=10_000_000)
+    redis: str | None = Field(default=None, pattern=r"^rediss?://",
+                              description="a Redis URL shared by crawl workers (crawler.shared)")
 
 
 class SourcesFile(BaseModel):

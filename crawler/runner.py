@@ -18,7 +18,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import Engine
 
-from crawler import runs, settings as default_settings, stats as keys, store
+from crawler import runs, settings as default_settings, shared as shared_redis, stats as keys, store
 from crawler.config import SourcesFile
 from crawler.kinds import spiders
 
@@ -87,6 +87,8 @@ def build_settings(run_id: int, sources: SourcesFile, overrides: dict | None) ->
         "LENDWATCH_MAX_LINKS_PER_PAGE": crawl.max_links_per_page,
         "LENDWATCH_MAX_REQUESTS_PER_SOURCE": crawl.max_requests_per_source,
     }, priority="cmdline")
+    if crawl.redis:
+        settings.setdict(shared_redis.settings(crawl.redis), priority="cmdline")
     if overrides:
         settings.setdict(overrides, priority="cmdline")
     return settings
@@ -152,6 +154,8 @@ def crawl(engine: Engine, sources: SourcesFile, quiet: bool = False, overrides: 
             on_closed(spider.name, spider.crawler.stats.get_stats())
         store.update_run(engine, run_id, {**held, **{k: v.as_dict() for k, v in results.items()}})
 
+    if sources.crawl.redis:
+        shared_redis.begin(sources.crawl.redis, names)
     process = CrawlerProcess(build_settings(run_id, sources, overrides))
     crawlers = []
     for source in sources.sources:

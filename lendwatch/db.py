@@ -112,8 +112,8 @@ def connect(value: str | None = None) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> int:
-    """Create or upgrade the schema to this lendwatch's version; returns that version.
+def migrate(engine: Engine) -> str:
+    """Create or upgrade the schema to this lendwatch's newest revision; returns it.
 
     Raises :class:`lendwatch.migrations.SchemaError` for a database newer than this code.
     """

@@ -1,7 +1,7 @@
 """The database schema: every table the stages share, in SQLAlchemy Core.
 
-Each column and table carries ``info={"since": N}`` when it arrived after schema
-version 1; :mod:`lendwatch.migrations` uses that to upgrade older databases.
+The tables as the newest migration (``lendwatch/migrations/versions/``) leaves them; a change
+here goes with a revision there (a test compares the two).
 Times are ISO-8601 strings with an offset: ``published_at`` in Asia/Shanghai
 (so a prefix such as ``2024-09`` selects a local month), system times in UTC.
 """
@@ -20,8 +20,6 @@ from sqlalchemy import (
     UniqueConstraint,
     JSON,
 )
-
-SCHEMA_VERSION = 7  # 5: articles.date_source; 6: alert_stories; 7: list_validators
 
 metadata = MetaData()
 
@@ -65,7 +63,7 @@ pages = Table(
     Column("content_type", String(200)),
     Column("content_hash", String(64), nullable=False),
     Column("body", LargeBinary, nullable=False),
-    Column("encoding", String(40), info={"since": 2}),
+    Column("encoding", String(40)),
 )
 
 articles = Table(
@@ -84,9 +82,9 @@ articles = Table(
     Column("extraction_version", String(40), nullable=False),
     Column("first_seen_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
-    Column("extra", JSON, info={"since": 2}),
+    Column("extra", JSON),
     # where published_at came from: feed, sitemap, jsonld, meta, script, byline, url, relative, none
-    Column("date_source", String(20), info={"since": 5}),
+    Column("date_source", String(20)),
 )
 
 analyses = Table(
@@ -101,7 +99,7 @@ analyses = Table(
     Column("sentiment", String(10), nullable=False),
     Column("p_negative", Float, nullable=False),
     Column("entities", JSON, nullable=False),
-    Column("evidence", JSON, info={"since": 2}),
+    Column("evidence", JSON),
     Column("minhash", LargeBinary),
     Column("story_id", Integer, index=True),
     Column("analyzed_at", String(40), nullable=False),
@@ -121,7 +119,6 @@ complaints = Table(
     Column("filed_at", String(40)),
     Column("timeline", JSON, nullable=False),
     UniqueConstraint("platform", "complaint_id"),
-    info={"since": 3},
 )
 
 models = Table(
@@ -132,10 +129,9 @@ models = Table(
     Column("metrics", JSON, nullable=False),
     Column("measured_on", Text),
     Column("recorded_at", String(40), nullable=False),
-    info={"since": 4},
 )
 
-# --- schema step 6: what each saved alert has seen and sent -----------------------------
+# --- what each saved alert has seen and sent -----------------------------
 alert_stories = Table(
     "alert_stories",
     metadata,
@@ -144,10 +140,9 @@ alert_stories = Table(
     Column("seen_at", String(40), nullable=False),  # UTC, when a run first found the story
     Column("sent_at", String(40)),  # UTC, when its digest went out; NULL: not sent (yet)
     Column("baseline", Boolean, nullable=False, default=False),  # there before the alert's first run: never sent
-    info={"since": 6},
 )
 
-# --- schema step 7: list pages' validators ----------------------------------------------------
+# --- list pages' validators ----------------------------------------------------
 list_validators = Table(
     "list_validators",  # a list page's ETag / Last-Modified, sent back so an unchanged list costs a 304
     metadata,
@@ -156,5 +151,4 @@ list_validators = Table(
     Column("etag", Text),
     Column("last_modified", Text),
     Column("seen_at", String(40), nullable=False),
-    info={"since": 7},
 )

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,59 @@ def run_cli(*args, cwd=None, timeout=300, env=None) -> subprocess.CompletedProce
     full_env.pop("LENDWATCH_DB", None) if env is None or "LENDWATCH_DB" not in env else None
     return subprocess.run([sys.executable, "-m", "lendwatch", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout, env=full_env)
+
+
+# --- databases: every storage test runs on SQLite and on PostgreSQL ---------------------------
+
+PG_SERVER = os.environ.get("LENDWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_admin():
+    """An autocommit engine on the PostgreSQL server of ``LENDWATCH_TEST_PG``, or a skip (a failure
+    with ``LENDWATCH_REQUIRE_PG=1``, as CI sets) when there is no driver or server."""
+    from sqlalchemy import create_engine, text
+
+    try:
+        engine = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # no psycopg, no server: both mean "PostgreSQL is not here"
+        if os.environ.get("LENDWATCH_REQUIRE_PG") == "1":
+            pytest.fail(f"PostgreSQL required (LENDWATCH_REQUIRE_PG=1) but unreachable at {PG_SERVER}: {exc}")
+        pytest.skip(f"no PostgreSQL at {PG_SERVER}: {exc}")
+    return engine
+
+
+@contextmanager
+def pg_database():
+    """The URL of a new PostgreSQL database, dropped on leaving."""
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    admin = _pg_admin()
+    name = f"lendwatch_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url():
+    """A new PostgreSQL database for one test, dropped after it."""
+    with pg_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """The URL of an empty database, once SQLite (a file under ``tmp_path``), once PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'lendwatch.db'}"
+    return request.getfixturevalue("pg_url")

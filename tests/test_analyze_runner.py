@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from analysis import runner
 from lendwatch import db, schema
@@ -19,8 +24,8 @@ TEXTS = [
 ]
 
 
-def _db(tmp_path, n: int):
-    engine = db.connect(f"sqlite:///{tmp_path / 'a.sqlite'}")
+def _db(url: str, n: int):
+    engine = db.connect(url)
     db.migrate(engine)
     now = now_utc()
     rows = [{"canonical_url": f"https://example.invalid/{i}", "url": f"https://example.invalid/{i}",
@@ -29,16 +34,21 @@ def _db(tmp_path, n: int):
              "first_seen_at": now, "updated_at": now} for i in range(n)]
     with engine.begin() as conn:
         conn.execute(insert(schema.articles), rows)
-    return engine, tmp_path / "a.sqlite"
+    return engine
 
 
-def _rows(path, sql):
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchall()
+def _rows(engine, sql):
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
 
 
-def test_analyze_writes_every_article_then_nothing_until_a_change(tmp_path):
-    engine, path = _db(tmp_path, 7)
+def _sql(engine, sql):
+    with engine.begin() as conn:
+        conn.execute(text(sql))
+
+
+def test_analyze_writes_every_article_then_nothing_until_a_change(db_url):
+    engine = path = _db(db_url, 7)
     first = runner.analyze(engine, jobs=1)
     assert (first.analyzed, first.up_to_date, first.failed) == (7, 0, {})
     stored = _rows(path, "select article_id, model_version, text_hash, sentiment from analyses order by article_id")
@@ -50,9 +60,8 @@ def test_analyze_writes_every_article_then_nothing_until_a_change(tmp_path):
     again = runner.analyze(engine, jobs=1)
     assert (again.analyzed, again.up_to_date) == (0, 7)
 
-    with sqlite3.connect(path) as conn:
-        conn.execute("update articles set text = '催收人员威胁借款人家属。', text_hash = 'new' where id = 2")
-        conn.execute("update analyses set model_version = 'old' where article_id = 5")
+    _sql(engine, "update articles set text = '催收人员威胁借款人家属。', text_hash = 'new' where id = 2")
+    _sql(engine, "update analyses set model_version = 'old' where article_id = 5")
     changed = runner.analyze(engine, jobs=1)
     assert (changed.analyzed, changed.up_to_date) == (2, 5)
     assert _rows(path, "select text_hash, sentiment from analyses where article_id = 2") == [("new", "negative")]
@@ -60,11 +69,10 @@ def test_analyze_writes_every_article_then_nothing_until_a_change(tmp_path):
 
 
 def test_a_failing_article_keeps_its_old_analysis_and_stops_nothing(tmp_path, monkeypatch):
-    engine, path = _db(tmp_path, 5)
+    engine = path = _db(f"sqlite:///{tmp_path / 'a.sqlite'}", 5)
     runner.analyze(engine, jobs=1)
     before = _rows(path, "select * from analyses where article_id = 3")
-    with sqlite3.connect(path) as conn:
-        conn.execute("update analyses set model_version = 'old'")
+    _sql(engine, "update analyses set model_version = 'old'")
     real_tag = runner.tag
 
     def tag(text, title=None):
@@ -81,14 +89,14 @@ def test_a_failing_article_keeps_its_old_analysis_and_stops_nothing(tmp_path, mo
     assert [v for _, v in versions] == [runner.model_version()] * 2 + ["old"] + [runner.model_version()] * 2
 
 
-def test_batches_and_workers_store_the_same_as_one_process(tmp_path, monkeypatch):
+def test_batches_and_workers_store_the_same_as_one_process(db_url, monkeypatch):
     monkeypatch.setattr(runner, "BATCH", 40)  # several write transactions
-    engine, path = _db(tmp_path, 110)
+    monkeypatch.setattr(runner, "CLAIM", 40)
+    engine = path = _db(db_url, 110)
     summary = runner.analyze(engine, jobs=2)  # 110 articles: a pool of 2 spawned workers
     assert (summary.analyzed, summary.failed) == (110, {})
     parallel = _rows(path, "select article_id, sentiment, p_negative, topics, story_id from analyses order by 1")
-    with sqlite3.connect(path) as conn:
-        conn.execute("delete from analyses")
+    _sql(engine, "delete from analyses")
     assert runner.analyze(engine, jobs=1).analyzed == 110
     serial = _rows(path, "select article_id, sentiment, p_negative, topics, story_id from analyses order by 1")
     assert parallel == serial and len(serial) == 110
@@ -97,3 +105,32 @@ def test_batches_and_workers_store_the_same_as_one_process(tmp_path, monkeypatch
 @pytest.mark.parametrize("jobs, pending, expected", [(1, 1000, 1), (4, 60, 1), (2, 100, 2), (8, 1000, 8)])
 def test_pool_size(jobs, pending, expected):
     assert runner.pool_size(jobs, pending) == expected
+
+
+WORKER_OUTPUT = r"analysed (\d+), already up to date \d+, failed 0"
+
+
+def test_analysis_workers_share_the_work_and_take_over_a_killed_one(pg_url):
+    """Three workers on PostgreSQL: one killed mid-run; the two others finish its batch, and
+    every article is analysed once (the workers' counts add up to the articles)."""
+    engine = _db(pg_url, 600)
+    env = {**os.environ, "LENDWATCH_DB": pg_url}
+    command = [sys.executable, "-m", "lendwatch", "analyze"]
+    doomed = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _rows(engine, "select count(*) from analyses")[0][0] == 0:  # a first batch committed
+        assert time.monotonic() < deadline and doomed.poll() is None
+        time.sleep(0.1)
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait()
+    done_before = _rows(engine, "select count(*) from analyses")[0][0]
+    assert done_before < 600  # killed holding a claimed batch, or with batches left
+    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    outputs = [w.communicate(timeout=300) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    analysed = [int(re.search(WORKER_OUTPUT, out).group(1)) for out, _ in outputs]
+    assert sum(analysed) == 600 - done_before
+    assert _rows(engine, "select count(*), count(distinct article_id), min(model_version), max(model_version) "
+                         "from analyses") == [(600, 600, runner.model_version(), runner.model_version())]
+    engine.dispose()

@@ -21,6 +21,7 @@ from lendwatch.textnorm import search_form
 from reports.browse import index
 from reports.browse.app import BrowseApp
 from reports.browse.search import QueryError, fts_query, highlight, term_pattern
+from tests.conftest import pg_database
 
 REPORT = ('<html><body><p>SAMPLE report</p><a id="fig" href="/articles?month=2024-09&amp;topic=regulation">12</a>'
           '</body></html>')
@@ -33,6 +34,17 @@ def site(tmp_path_factory):
     (folder / "report-2024-09.html").write_text(REPORT, encoding="utf-8")
     app = BrowseApp(read_only(f"sqlite:///{built['db']}"), built["index"], folder, bind="127.0.0.1:0")
     return {**built, "app": app, "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def pg_site(tmp_path_factory):
+    """The same site on PostgreSQL: its search runs on PostgreSQL's full-text indexes."""
+    with pg_database() as url:
+        folder = tmp_path_factory.mktemp("browse-pg")
+        built = build(folder, url=url)
+        engine = read_only(url)
+        yield {**built, "app": BrowseApp(engine, built["index"], folder, bind="127.0.0.1:0")}
+        engine.dispose()
 
 
 def get(app, path, method="GET"):
@@ -281,3 +293,26 @@ def test_repost_links_its_story_and_the_story_original(site):
     assert f'<a class="first" href="/article/{first_id}">' in html
     assert f'<a class="original-first" href="{first_url}"' in html and f'href="/story/{story_id}"' in html
     assert 'class="origin"' not in page(site["app"], f"/article/{first_id}")
+
+
+LISTS = ["/articles?q=催收", "/articles?q=暴力催收", '/articles?q="催收 新规"', "/articles?q=催收+通讯录",
+         "/articles?q=网贷&month=2024-09", "/articles?q=催收&sentiment=negative&sort=oldest",
+         "/articles?q=app", "/articles?q=收", "/articles?q=催收&page=2", "/articles?q=没有这个词语"]
+
+
+def listed(app, path) -> tuple[int, list[str]]:
+    html = page(app, path)
+    return total(html), re.findall(r'href="/article/(\d+)', html)
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_postgresql_search_finds_what_the_sqlite_index_finds(site, pg_site, path):
+    found = listed(pg_site["app"], path)
+    assert found == listed(site["app"], path)
+    assert found[0] > 0 or "没有" in path
+
+
+def test_postgresql_search_csv_and_errors(site, pg_site):
+    status, _, body = get(pg_site["app"], "/articles.csv?q=催收&month=2024-09")
+    assert status == 200 and body == get(site["app"], "/articles.csv?q=催收&month=2024-09")[2]
+    assert get(pg_site["app"], '/articles?q=""')[0] == 400

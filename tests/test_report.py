@@ -39,9 +39,9 @@ GOLDEN = FIXTURES / "report-2024-09.md"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def build_fixture_db(path: Path):
-    """An SQLite database holding the fixture articles and their analyses."""
-    engine = db.connect(f"sqlite:///{path}")
+def build_fixture_db(path: Path | str):
+    """A database (an SQLite file, or a URL) holding the fixture articles and their analyses."""
+    engine = db.connect(path if "://" in str(path) else f"sqlite:///{path}")
     db.migrate(engine)
     items = json.loads((FIXTURES / "articles.json").read_text(encoding="utf-8"))["articles"]
     with engine.begin() as conn:
@@ -90,6 +90,17 @@ def without_generated(text: str) -> str:
 
 def read(out: Path, name: str) -> str:
     return (out / name).read_text(encoding="utf-8")
+
+
+def test_postgresql_gives_the_same_report(built, pg_url, tmp_path):
+    out, _ = built
+    engine = build_fixture_db(pg_url)
+    monthly.build(engine, "2024-09", tmp_path, formats=("md",))
+    engine.dispose()
+    assert without_generated(read(tmp_path, "report-2024-09.md")) == without_generated(read(out, "report-2024-09.md"))
+    for table in ("topics.csv", "articles.csv"):
+        name = f"report-2024-09-files/{table}"
+        assert read(tmp_path, name) == read(out, name), name
 
 
 def test_writes_the_contracted_files(built):

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from lendwatch import db as database
-from lendwatch import migrations, schema
+from lendwatch import migrations
 from lendwatch.commands.options import db_option, read_only_db
 
 
@@ -14,10 +14,10 @@ def _open(db, index_path, reports_dir, update: bool):
     from reports.browse import index
 
     engine = read_only_db(db)
-    found = migrations.current_version(engine)
-    if found > schema.SCHEMA_VERSION:
-        raise migrations.SchemaError(f"数据库 {database.resolve_url(db)} 的结构版本 {found} 比本程序支持的 "
-                                   f"{schema.SCHEMA_VERSION} 新：请升级 lendwatch 后再浏览")
+    try:
+        migrations.check_ours(engine)
+    except migrations.SchemaError as exc:
+        raise migrations.SchemaError(f"数据库 {database.resolve_url(db)} 不能浏览（{exc}）：请升级 lendwatch 后再浏览") from exc
     index_path = index_path or index.default_path(database.resolve_url(db))
     if update or not index_path.exists():
         summary = index.update(engine, index_path)

@@ -16,9 +16,12 @@ from lendwatch.commands.options import db_option, open_db
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Skip articles published before this day (YYYY-MM-DD, Asia/Shanghai).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option("--redis", default=None, metavar="URL",
+              help="Share the queue and duplicate filter with other workers through this Redis "
+                   "(replaces [crawl] redis).")
 @db_option
 @click.pass_context
-def crawl(ctx, sources_file, only, since, quiet, db):
+def crawl(ctx, sources_file, only, since, quiet, redis, db):
     """Crawl the configured sources; store every page and article.
 
     Prints a per-source summary: pages fetched, articles new and updated,
@@ -30,10 +33,15 @@ def crawl(ctx, sources_file, only, since, quiet, db):
     \b
     Example:
       lendwatch crawl --sources my-sources.toml --only chinanews --since 2024-09-01
+      lendwatch crawl --redis redis://10.0.0.5:6379/0   # one of N workers
     """
     from crawler.runner import crawl as run_crawl, format_summary, problems
 
     config = load_sources(sources_file, list(only))
+    if redis:
+        if not redis.startswith(("redis://", "rediss://")):
+            raise click.BadParameter(f"{redis!r} is not a Redis URL (redis://HOST:PORT/DB)", param_hint="--redis")
+        config.crawl.redis = redis
     engine = open_db(db)  # a bad database fails here, before any request
     _, results = run_crawl(engine, config, quiet=quiet, since=since)
     click.echo(format_summary(results))

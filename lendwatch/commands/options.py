@@ -16,17 +16,17 @@ def open_db(db: str | None, read_only: bool = False, create: bool | None = None)
     its name goes to stderr.
 
     With ``read_only`` the command reads through an engine that cannot write, and a database
-    already at this schema version is never opened for writing (so read-only media work).
+    already at the newest schema revision is never opened for writing (so read-only media work).
     Only with ``create`` (default: not ``read_only``) may the database be missing. A folder, a
     file that is not SQLite, another program's SQLite file or an unwritable file for a writing
     command is a usage error (exit 2) naming the path. The engine is disposed when the command ends.
     """
-    from lendwatch import db as database, migrations, schema
+    from lendwatch import db as database, migrations
 
     create = not read_only if create is None else create
     if read_only:
         engine = read_only_db(db)
-        if migrations.check_ours(engine) == schema.SCHEMA_VERSION:
+        if migrations.check_ours(engine) == migrations.head():
             return engine
         engine.dispose()  # an older schema: upgraded once, through a writable engine
     else:

@@ -12,6 +12,7 @@ import sqlite3
 import zlib
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -22,7 +23,7 @@ from sqlalchemy import Engine, select
 from lendwatch import display, schema
 from lendwatch.vocabulary import ENTITIES, MONTH, SENTIMENTS, TOPICS, month_label, topic_label
 from reports import tables
-from reports.browse import columns, feeds, queries
+from reports.browse import columns, feeds, pgsearch, queries
 from reports.browse.search import QueryError, highlight, snippet, term_pattern
 from reports.filters import LABELS, FilterError, Filters
 from reports.filters import link_figures as _link_figures
@@ -147,6 +148,8 @@ class BrowseApp:
         self.engine, self.index_path, self.bind = engine, Path(index_path), bind
         self.reports_dir = Path(reports_dir) if reports_dir else None
         self.columns = columns.Cache(self.index_path, queries.SORTS)
+        self.fulltext = (partial(pgsearch.matching_ids, engine) if engine.dialect.name == "postgresql"
+                         else None)  # PostgreSQL searches its own text; SQLite the index's FTS5
         self.env = environment(bind=bind, chip=chip)
 
     def warm(self) -> None:
@@ -222,7 +225,7 @@ class BrowseApp:
 
     def articles(self, f: Filters):
         with self._index() as index:
-            result = queries.search(index, f, self.columns.get(index))
+            result = queries.search(index, f, self.columns.get(index), fulltext=self.fulltext)
         pattern = term_pattern(f.q) if f.q else None
         texts = self._texts([r["id"] for r in result.rows]) if f.q else {}
         for row in result.rows:
@@ -249,7 +252,7 @@ class BrowseApp:
 
     def articles_csv(self, f: Filters):
         with self._index() as index:
-            body = csv_bytes(queries.iter_all(index, f))
+            body = csv_bytes(queries.iter_all(index, f, self.fulltext))
         return "200 OK", [("Content-Type", "text/csv; charset=utf-8"),
                           ("Content-Disposition", csv_disposition(f))], body
 

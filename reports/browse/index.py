@@ -5,7 +5,8 @@ fields lists filter and sort on (``docs``), its topics and entities (``tags``), 
 story (``reach``) and a contentless FTS5 table over the spaced-out title and text. New articles
 are added; when an indexed article's text changed or it disappeared, or the index was written by
 another version, the full-text part is rebuilt (contentless FTS5 cannot delete a row without its
-old text). Titles and texts are indexed in their search form (Simplified, pinyin glosses out);
+old text); for a PostgreSQL database it is left empty (PostgreSQL searches its own text:
+:mod:`reports.browse.pgsearch`). Titles and texts are indexed in their search form (Simplified, pinyin glosses out);
 lists show the originals. ``stories`` holds each story's size, outlets and first and last
 publication time, for the lists by story.
 """
@@ -161,7 +162,8 @@ def update(engine: Engine, path: Path) -> IndexSummary:
         if summary.fulltext_rebuilt:
             index.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
             new_text = [i for (i,) in index.execute("SELECT id FROM docs ORDER BY id")]
-        _add_fulltext(index, engine, new_text)
+        if engine.dialect.name != "postgresql":  # PostgreSQL searches its own text (pgsearch)
+            _add_fulltext(index, engine, new_text)
         if summary.added or summary.updated or summary.removed or not index.execute(
                 "SELECT 1 FROM stories LIMIT 1").fetchone():
             index.execute("UPDATE docs SET reach = (SELECT count(*) FROM docs s WHERE s.story_id = docs.story_id)")

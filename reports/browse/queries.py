@@ -1,7 +1,9 @@
 """Filtered, sorted, paged article lists from the search index, for the filters of :mod:`reports.filters`.
 
 ``search(index, filters, columns)`` returns a page of rows, the total and facet counts;
-``stories(index, filters)`` a page of the stories those articles belong to, one row each.
+``stories(index, filters)`` a page of the stories those articles belong to, one row each. The search
+words are matched by the index's FTS5 table, or by ``fulltext(q) -> sorted ids`` when given (a
+PostgreSQL database: :mod:`reports.browse.pgsearch`).
 """
 
 import sqlite3
@@ -62,20 +64,32 @@ LIST_COLUMNS = ("id, published_at, source, outlet, title, title_original, url, r
                 "story_id, reach, sample")
 
 
-def search(index: sqlite3.Connection, f: Filters, columns: Columns, facets: bool = True) -> Result:
+def _ids(index: sqlite3.Connection, f: Filters, fulltext=None) -> np.ndarray | None:
+    """The sorted ids of the list ``f`` describes (None: every article)."""
+    where, args = _where(replace(f, q="") if fulltext else f)
+    if fulltext and f.q:
+        found = fulltext(f.q)
+        return np.intersect1d(found, _ids(index, replace(f, q=""))) if where else found
+    if not where:
+        return None
+    bare_search = f.q and not _where(replace(f, q=""))[0]
+    sql = "SELECT rowid FROM fts WHERE fts MATCH ?" if bare_search else f"SELECT d.id FROM docs d{where}"
+    ids = np.fromiter((r[0] for r in index.execute(sql, args)), dtype=np.int64)
+    ids.sort()
+    return ids
+
+
+def search(index: sqlite3.Connection, f: Filters, columns: Columns, facets: bool = True,
+           fulltext=None) -> Result:
     """One page of the list ``f`` describes, its total and (optionally) facet counts.
 
     SQL finds the matching ids (only the FTS table for a bare search, nothing for the unfiltered
     list); ``columns`` orders them, picks the page and counts the facets in memory.
     """
-    where, args = _where(f)
-    if not where:
+    ids = _ids(index, f, fulltext)
+    if ids is None:
         positions, total = None, len(columns.ids)
     else:
-        bare_search = f.q and not _where(replace(f, q=""))[0]
-        sql = "SELECT rowid FROM fts WHERE fts MATCH ?" if bare_search else f"SELECT d.id FROM docs d{where}"
-        ids = np.fromiter((r[0] for r in index.execute(sql, args)), dtype=np.int64)
-        ids.sort()
         positions = columns.positions(ids)
         total = len(positions)
     page = columns.page(positions, f.sort, (f.page - 1) * PAGE_SIZE, PAGE_SIZE)
@@ -134,12 +148,16 @@ def story_origin(index: sqlite3.Connection, story_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
-def iter_all(index: sqlite3.Connection, f: Filters):
+def iter_all(index: sqlite3.Connection, f: Filters, fulltext=None):
     """Every row of the list (for CSV export), in the list's order."""
-    where, args = _where(f)
-    yield from _dicts(index.execute(
+    where, args = _where(replace(f, q="") if fulltext else f)
+    rows = _dicts(index.execute(
         f"SELECT {', '.join('d.' + c.strip() for c in LIST_COLUMNS.split(','))} FROM docs d{where} "
         f"ORDER BY {SORTS[f.sort]}", args))
+    if fulltext and f.q:
+        found = set(fulltext(f.q).tolist())
+        rows = [r for r in rows if r["id"] in found]
+    yield from rows
 
 
 def _dicts(cursor) -> list[dict]:

@@ -24,10 +24,11 @@ def article_url(base: str, number: int) -> str:
     return f"{base}/original/{number}.html"
 
 
-def build(folder: Path, original_base: str = "http://127.0.0.1:9") -> dict:
-    """Write ``folder/lendwatch.db`` and its index; return paths and the ids of notable articles."""
+def build(folder: Path, original_base: str = "http://127.0.0.1:9", url: str | None = None) -> dict:
+    """Write ``folder/lendwatch.db`` (or the database at ``url``) and its index; return paths and
+    the ids of notable articles."""
     db = folder / "lendwatch.db"
-    engine = connect(str(db))
+    engine = connect(url or str(db))
     migrate(engine)
     for sample in load():
         url = article_url(original_base, sample.number)
