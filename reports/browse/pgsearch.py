@@ -10,10 +10,10 @@ non-alphanumerics, as FTS5 phrases match.
 import re
 
 import numpy as np
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, func, not_, or_, select
 
 from lendwatch import schema
-from reports.browse.search import QueryError, terms
+from reports.browse.search import parse
 
 _LATIN = re.compile(r"[^\W\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 _SEPARATORS = "[^[:alnum:]]*"
@@ -29,6 +29,7 @@ def phrase_regex(tokens: list[str]) -> str | None:
 
 
 def _matches(column, tokens: list[str]):
+    column = func.coalesce(column, "")
     query = func.plainto_tsquery("simple", func.lendwatch_grams(" ".join(tokens)))
     found = func.to_tsvector("simple", func.lendwatch_grams(column)).op("@@")(query)
     pattern = phrase_regex(tokens)
@@ -36,12 +37,16 @@ def _matches(column, tokens: list[str]):
 
 
 def matching_ids(engine: Engine, query: str) -> np.ndarray:
-    """The ids of the articles matching ``query``, sorted; raises QueryError when it is empty."""
-    parsed = terms(query)
-    if not parsed:
-        raise QueryError(f"nothing to search for in {query!r}: give words or characters")
+    """The ids of the articles matching ``query`` (groups AND-ed, alternatives OR-ed, ``-term``
+    excluded: :func:`reports.browse.search.parse`), sorted; raises QueryError as ``parse`` does."""
+    parsed = parse(query)
     a = schema.articles
-    where = and_(*(or_(_matches(a.c.title, tokens), _matches(a.c.text, tokens)) for tokens in parsed))
+
+    def term(tokens):
+        return or_(_matches(a.c.title, list(tokens)), _matches(a.c.text, list(tokens)))
+
+    where = and_(*(or_(*map(term, group)) for group in parsed.groups),
+                 *(not_(term(tokens)) for tokens in parsed.excluded))
     with engine.connect() as conn:
         ids = np.fromiter(conn.execute(select(a.c.id).where(where)).scalars(), dtype=np.int64)
     ids.sort()
