@@ -297,7 +297,7 @@ def test_cli_refuses_a_database_from_a_newer_schema(site, tmp_path):
     newer = tmp_path / "newer.db"
     shutil.copy(site["db"], newer)
     with sqlite3.connect(newer) as conn:
-        conn.execute("UPDATE schema_version SET version = 999")
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
     done = subprocess.run([sys.executable, "-m", "lendwatch", "browse", "--db", str(newer), "--port", "0"],
                           capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "结构版本 999" in done.stderr and "请升级 lendwatch" in done.stderr
+    assert done.returncode == 2 and "9999" in done.stderr and "请升级 lendwatch" in done.stderr
