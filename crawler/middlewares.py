@@ -92,9 +92,10 @@ class ConditionalListMiddleware:
             self.found[request.url] = tuple(v.decode("latin-1") if v else None for v in (etag, modified))
         return response
 
-    def spider_closed(self, spider):
+    def spider_closed(self, spider, reason):
+        """Keep the validators only after a crawl that finished and left nothing to ask again."""
         counts = self.crawler.stats.get_stats()
-        unfinished = stats.by_reason(counts, "errors") or any(
+        unfinished = reason != "finished" or stats.by_reason(counts, "errors") or any(
             counts.get(stats.dropped(reason)) for reason in RETRY_NEXT_TIME)
         store.save_list_validators(self.crawler.settings.get("LENDWATCH_ENGINE"), spider.name,
                                    {} if unfinished else self.found, forget=unfinished)

@@ -204,7 +204,8 @@ def problems(results: dict[str, SourceCounts], names: list[str]) -> list[str]:
     blocked = [f"{name} (blocked by {c.blocked})" for name, c in results.items() if c.blocked]
     if blocked:
         lines.append(f"nothing could be asked of {', '.join(blocked)}")
-    empty = [name for name, c in results.items() if c.finished and not c.articles and not c.blocked]
+    empty = [name for name, c in results.items()  # lists answering 304 have nothing new: not empty
+             if c.finished and not c.articles and not c.blocked and not c.dropped.get("not-modified")]
     if empty:
         lines.append(f"no article from {', '.join(empty)}: see dropped / errors above")
     failed = [name for name, c in results.items() if c.errors]
