@@ -50,22 +50,6 @@ def open_bytes(path: Path):
             temporary.unlink()
 
 
-@contextmanager
-def open_text(path: Path, **kwargs):
-    """``open(path, "w")`` whose file appears at ``path`` only when the block ends without error."""
-    path = Path(path)
-    temporary = _temporary(path)
-    try:
-        with temporary.open("w", encoding=kwargs.pop("encoding", "utf-8"), **kwargs) as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
 def write_bytes(path: Path, data: bytes) -> None:
     """``path.write_bytes(data)``, atomically."""
     path = Path(path)

@@ -38,12 +38,12 @@ def test_staged_files_and_folder_replace_the_old_ones_only_when_all_are_complete
     assert tree(tmp_path) == {"r-files/new.csv": b"new", "r.html": b"new report"}
 
 
-def test_open_text_keeps_the_old_file_on_error(tmp_path):
+def test_open_bytes_keeps_the_old_file_on_error(tmp_path):
     path = tmp_path / "out.csv"
     path.write_text("old")
     with pytest.raises(ValueError):
-        with atomic.open_text(path) as stream:
-            stream.write("partial")
+        with atomic.open_bytes(path) as stream:
+            stream.write(b"partial")
             raise ValueError
     assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
 
