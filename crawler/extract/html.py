@@ -21,6 +21,8 @@ BLOCK_TAGS = frozenset((
 ))
 # Paragraph-like blocks whose score counts for the container around them.
 _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "dd", "figcaption"))
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+SENTENCE_MIN_CHARS = 25  # shorter lines right under a headline are bylines, dates and decks
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[，。！？；：、,.!?;]")
@@ -173,25 +175,67 @@ def _container(block):
     return block.getparent() if block.tag in _PARAGRAPH_TAGS and block.getparent() is not None else block
 
 
-def find_body(root, options: ExtractOptions) -> tuple[list, list[Segment]]:
-    """The element(s) holding the article and all segments; empty list when nothing qualifies."""
+def _chain(block) -> list:
+    """The container of a paragraph block and the two elements above it (where its score counts)."""
+    node, chain = _container(block), []
+    while node is not None and len(chain) < 3:
+        chain.append(node)
+        node = node.getparent()
+    return chain
+
+
+def _after_headline(root, headline, segs: list[Segment], scored: set) -> Segment | None:
+    """The first sentence-like segment after the headline element in document order (not a date
+    line, a repeated headline or a subheading); None without one."""
+    if headline is None or headline.getroottree().getroot() is not root:
+        return None
+    inside = set(headline.iter())
+    seen = False
+    for el in root.iter():
+        if el is headline:
+            seen = True
+        elif seen and el not in inside:
+            after = el
+            break
+    else:
+        return None
+    order = {el: i for i, el in enumerate(root.iter())}
+    start = order[after]
+    return next((seg for seg in segs if id(seg) in scored and order.get(seg.block, -1) >= start
+                 and seg.block.tag not in _HEADINGS and len(seg.text) >= SENTENCE_MIN_CHARS
+                 and _PUNCT.search(seg.text)), None)
+
+
+def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[Segment]]:
+    """The element(s) holding the article and all segments; empty list when nothing qualifies.
+
+    The best-scoring container wins, except that one which starts right after the ``headline``
+    element wins over a better-scoring one elsewhere (a list of teasers, a later forum post) when it
+    scores at least ``headline_body_ratio`` of it."""
     segs = segments(root)
     scores: dict = {}
     own: dict = {}
+    scored: set = set()
     for seg in segs:
         score = _segment_score(seg, options)
         if not score:
             continue
+        scored.add(id(seg))
         own[seg.block] = own.get(seg.block, 0.0) + score
-        node, weight = _container(seg.block), 1.0
-        for _ in range(3):
-            if node is None:
-                break
+        weight = 1.0
+        for node in _chain(seg.block):
             scores[node] = scores.get(node, 0.0) + score * weight
-            node, weight = node.getparent(), weight / 2
+            weight /= 2
     if not scores:
         return [], segs
     best = max(scores, key=scores.get)
+    first = _after_headline(root, headline, segs, scored)
+    if first is not None:
+        near = max(_chain(first.block), key=lambda el: scores.get(el, 0.0))
+        disjoint = near not in set(best.iterancestors()) and best not in set(near.iterancestors()) \
+            and near is not best
+        if disjoint and scores.get(near, 0.0) >= scores[best] * options.headline_body_ratio:
+            best = near
     chosen = [best]
     parent = best.getparent()
     if parent is not None:
