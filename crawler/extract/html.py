@@ -80,23 +80,36 @@ def strip_non_text(root) -> None:
             drop(el)
 
 
-def is_furniture(el, options: ExtractOptions) -> bool:
-    """True when the class or id names page furniture (nav, footer, share, comment, related, ...)."""
+def furniture_words(el, options: ExtractOptions) -> set[str]:
+    """The parts of the class or id that name page furniture (nav, footer, share, comment, related…)."""
     names = (el.get("class") or "") + " " + (el.get("id") or "")
     names = _CAMEL_CASE.sub(r"\1 \2", names).lower()  # adInContent -> ad in content
     if not names.strip():
+        return set()
+    return {part for part in _CLASS_SPLIT.split(names)
+            if part in options.boilerplate_words or part.startswith(options.boilerplate_prefixes)}
+
+
+def _reads_as_article(el, options: ExtractOptions) -> bool:
+    """Much sentence text and few links: an article, whatever a weak class word (side, tag) says."""
+    text = node_text(el)
+    if len(text) < options.article_block_chars:
         return False
-    for part in _CLASS_SPLIT.split(names):
-        if part in options.boilerplate_words or part.startswith(options.boilerplate_prefixes):
-            return True
-    return False
+    links = sum(len(node_text(a)) for a in el.iter("a"))
+    return links <= len(text) * 0.1 and len(_PUNCT.findall(text)) * 40 >= len(text)
 
 
 def strip_furniture(root, options: ExtractOptions) -> None:
-    """Remove navigation, footers, share bars, comments, related links and banners (in place)."""
+    """Remove navigation, footers, share bars, comments, related links and banners (in place).
+
+    An element named only by a weak word (``editor-preview-side``) that reads as an article stays."""
     doomed = [el for el in root.iter(_FURNITURE_TAGS)]
-    doomed += [el for el in root.xpath("//*[@class or @id]")
-               if el.tag not in ("html", "body") and is_furniture(el, options)]
+    for el in root.xpath("//*[@class or @id]"):
+        if el.tag in ("html", "body"):
+            continue
+        words = furniture_words(el, options)
+        if words and not (words <= options.weak_furniture_words and _reads_as_article(el, options)):
+            doomed.append(el)
     for el in doomed:
         # a wrapper holding the headline is the page frame, whatever its name says
         if el.getparent() is not None and el.find(".//h1") is None:

@@ -55,6 +55,9 @@ class ExtractOptions:
     date_line_chars: int = 120          # how far after the title a month-day / relative date may sit
     boilerplate_words: frozenset[str] = field(default_factory=lambda: frozenset(_BOILERPLATE_WORDS))
     boilerplate_prefixes: tuple[str, ...] = _BOILERPLATE_PREFIXES
+    # furniture words too weak to drop a block that reads as an article (editor-preview-side)
+    weak_furniture_words: frozenset[str] = frozenset(("side", "rec", "tag", "tags", "hot", "foot"))
+    article_block_chars: int = 300
     boilerplate_lines: re.Pattern = field(
         default_factory=lambda: re.compile("|".join(_BOILERPLATE_LINES), re.I))
     # a related-links heading inside the body: it and the title-like lines after it are dropped
