@@ -241,21 +241,23 @@ def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[
             weight /= 2
     if not scores:
         return [], segs
-    best = max(scores, key=scores.get)
+    best = top = max(scores, key=scores.get)
     first = _after_headline(root, headline, segs, scored)
     if first is not None:
-        near = max(_chain(first.block), key=lambda el: scores.get(el, 0.0))
-        disjoint = near not in set(best.iterancestors()) and best not in set(near.iterancestors()) \
-            and near is not best
-        if disjoint and scores.get(near, 0.0) >= scores[best] * options.headline_body_ratio:
+        above_best = set(best.iterancestors()) | {best}
+        apart = [el for el in _chain(first.block) if el not in above_best]  # not holding the best
+        near = max(apart, key=lambda el: scores.get(el, 0.0)) if apart else None
+        if near is not None and best not in set(near.iterancestors()) \
+                and scores.get(near, 0.0) >= scores[best] * options.headline_body_ratio:
             best = near
     chosen = [best]
     parent = best.getparent()
     if parent is not None:
         threshold = scores[best] * options.sibling_ratio
+        ceiling = scores[best] if best is not top else float("inf")  # not what the headline beat
         # sibling containers that score well, and sibling paragraphs that read as sentences
         # (an answer's opening line before its list)
-        chosen = [el for el in parent if el is best or scores.get(el, 0.0) >= threshold
+        chosen = [el for el in parent if el is best or threshold <= scores.get(el, 0.0) <= ceiling
                   or (el.tag in _PARAGRAPH_TAGS and own.get(el, 0.0) >= options.sibling_paragraph_score)]
     return chosen, segs
 
