@@ -25,7 +25,8 @@ from analysis.evaluate_topics import load_items
 from lendwatch.vocabulary import TOPIC_CODES
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "labels"
-HOLDOUTS = ("collection_texts.jsonl", "finnsp_topics.jsonl")
+HOLDOUTS = (("collection_texts.jsonl", "holdout"), ("finnsp_topics.jsonl", "holdout"),
+            ("collection_texts_holdout2.jsonl", "holdout2"))  # (label file, split)
 METRICS = Path(__file__).resolve().parent / "models" / "metrics.json"
 CONFUSION_ON = ("本项目人工标注、未用于训练或调参的真实文本留出集（网贷新闻、借贷帖子、判决书与投诉等 {n} 篇，"
                 "其中相关 {relevant} 篇；负面与各话题的误判率只在相关文本上测量）")
@@ -40,7 +41,7 @@ def measure(items: list[dict] | None = None) -> dict[str, list[int]]:
     from analysis.tagger import tag
 
     if items is None:
-        items = [it for name in HOLDOUTS for it in load_items(LABELS / name, split="holdout")]
+        items = [it for name, split in HOLDOUTS for it in load_items(LABELS / name, split=split)]
     counts = {name: [0, 0, 0, 0] for name in ("relevant", "negative", *(f"topic:{t}" for t in TOPIC_CODES))}
     for it in items:
         tags = tag(it["text"], it.get("title"))
