@@ -26,6 +26,9 @@ SENTENCE_MIN_CHARS = 25  # shorter lines right under a headline are bylines, dat
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[，。！？；：、,.!?;]")
+# a byline under a headline: a full date, or a 来源 / 作者 / 记者 label
+_BYLINE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*[01]?\d\s*[-/.月]\s*[0-3]?\d|(?:来源|來源|作者|记者|記者|编辑|編輯)\s*[:：]")
+BYLINE_MAX_CHARS = 80
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 _VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden", re.I)
 # an invisible block holding at least this much text is an article a script reveals (WeChat's
@@ -198,8 +201,8 @@ def _chain(block) -> list:
 
 
 def _after_headline(root, headline, segs: list[Segment], scored: set) -> Segment | None:
-    """The first sentence-like segment after the headline element in document order (not a date
-    line, a repeated headline or a subheading); None without one."""
+    """The first sentence-like segment after the headline element in document order (not a byline
+    with a date or a 来源 label, a repeated headline or a subheading); None without one."""
     if headline is None or headline.getroottree().getroot() is not root:
         return None
     inside = set(headline.iter())
@@ -216,7 +219,8 @@ def _after_headline(root, headline, segs: list[Segment], scored: set) -> Segment
     start = order[after]
     return next((seg for seg in segs if id(seg) in scored and order.get(seg.block, -1) >= start
                  and seg.block.tag not in _HEADINGS and len(seg.text) >= SENTENCE_MIN_CHARS
-                 and _PUNCT.search(seg.text)), None)
+                 and _PUNCT.search(seg.text)
+                 and not (len(seg.text) <= BYLINE_MAX_CHARS and _BYLINE.search(seg.text))), None)
 
 
 def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[Segment]]:

@@ -152,7 +152,28 @@ def find_title(root, meta: dict, ld: list[dict], options: ExtractOptions, hint: 
     if not shown:  # where the page shows it (the date line sits beside it)
         shown = [el for cand, el, kind in candidates if el is not None and kind == "h1"
                  and (key in norm_key(cand) or norm_key(cand) in key)]
-    return text, (shown[0] if shown else None)
+    return text, (shown[0] if shown else shown_as_text(root, text))
+
+
+def shown_as_text(root, title: str):
+    """The first element outside links whose whole text is ``title`` (a headline in a <b>, <td> or
+    <div> that no heading tag marks); None when the page does not show it."""
+    key = norm_key(title)
+    probe = next((part for part in re.split(r"[\s'\"]+", title) if len(part) >= 2), "")[:8]
+    if len(key) < 4 or not probe:
+        return None
+    for piece in root.xpath("//body//text()[contains(., $probe)]", probe=probe):
+        el = piece.getparent()
+        while el is not None and el.tag not in ("body", "html"):
+            if el.tag == "a":
+                break
+            found = norm_key(node_text(el))
+            if found == key:
+                return el
+            if len(found) > len(key):
+                break
+            el = el.getparent()
+    return None
 
 
 def text_after(el, limit: int) -> str:
