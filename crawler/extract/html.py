@@ -200,9 +200,16 @@ def _chain(block) -> list:
     return chain
 
 
-def _after_headline(root, headline, segs: list[Segment], scored: set) -> Segment | None:
+def _document_order(root) -> dict:
+    return {el: i for i, el in enumerate(root.iter())}
+
+
+def _after_headline(root, headline, segs: list[Segment], scored: set, order: dict | None = None,
+                    max_gap: int | None = None, others=frozenset()) -> Segment | None:
     """The first sentence-like segment after the headline element in document order (not a byline
-    with a date or a 来源 label, a repeated headline or a subheading); None without one."""
+    with a date or a 来源 label, a repeated headline or a subheading); None without one, or when more
+    than ``max_gap`` characters of other text, or another of the headline-like blocks ``others``,
+    sit between them."""
     if headline is None or headline.getroottree().getroot() is not root:
         return None
     inside = set(headline.iter())
@@ -215,20 +222,31 @@ def _after_headline(root, headline, segs: list[Segment], scored: set) -> Segment
             break
     else:
         return None
-    order = {el: i for i, el in enumerate(root.iter())}
-    start = order[after]
-    return next((seg for seg in segs if id(seg) in scored and order.get(seg.block, -1) >= start
-                 and seg.block.tag not in _HEADINGS and len(seg.text) >= SENTENCE_MIN_CHARS
-                 and _PUNCT.search(seg.text)
-                 and not (len(seg.text) <= BYLINE_MAX_CHARS and _BYLINE.search(seg.text))), None)
+    order = order or _document_order(root)
+    start, gap = order[after], 0
+    for seg in segs:
+        if order.get(seg.block, -1) < start:
+            continue
+        if id(seg) in scored and seg.block.tag not in _HEADINGS and len(seg.text) >= SENTENCE_MIN_CHARS \
+                and _PUNCT.search(seg.text) \
+                and not (len(seg.text) <= BYLINE_MAX_CHARS and _BYLINE.search(seg.text)):
+            return seg
+        gap += len(seg.text)
+        if (max_gap is not None and gap > max_gap) or seg.block in others:
+            return None
+    return None
 
 
-def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[Segment]]:
-    """The element(s) holding the article and all segments; empty list when nothing qualifies.
+@dataclass
+class Scores:
+    """Segments of a tree and the text scores of their blocks and containers."""
+    segs: list[Segment]
+    scores: dict            # container -> summed score of the paragraphs under it (halved per level)
+    own: dict               # block -> score of its own segments
+    scored: set             # ids of the segments that score
 
-    The best-scoring container wins, except that one which starts right after the ``headline``
-    element wins over a better-scoring one elsewhere (a list of teasers, a later forum post) when it
-    scores at least ``headline_body_ratio`` of it."""
+
+def score_tree(root, options: ExtractOptions) -> Scores:
     segs = segments(root)
     scores: dict = {}
     own: dict = {}
@@ -243,6 +261,35 @@ def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[
         for node in _chain(seg.block):
             scores[node] = scores.get(node, 0.0) + score * weight
             weight /= 2
+    return Scores(segs, scores, own, scored)
+
+
+def headline_of_body(root, heads: list, options: ExtractOptions):
+    """(element, text of the body under it) for the first of ``heads`` (elements, in document
+    order) that sentence text follows within a byline's worth of short lines (and no other head), in a container
+    scoring at least ``headline_body_ratio`` of the best; None when no head leads such a body."""
+    found = score_tree(root, options)
+    if not found.scores:
+        return None
+    best, order, others = max(found.scores.values()), _document_order(root), set(heads)
+    for head in heads:
+        first = _after_headline(root, head, found.segs, found.scored, order, options.byline_gap_chars, others)
+        if first is None:
+            continue
+        near = max(_chain(first.block), key=lambda el: found.scores.get(el, 0.0))
+        if found.scores.get(near, 0.0) >= best * options.headline_body_ratio:
+            return head, node_text(near)
+    return None
+
+
+def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[Segment]]:
+    """The element(s) holding the article and all segments; empty list when nothing qualifies.
+
+    The best-scoring container wins, except that one which starts right after the ``headline``
+    element wins over a better-scoring one elsewhere (a list of teasers, a later forum post) when it
+    scores at least ``headline_body_ratio`` of it."""
+    found = score_tree(root, options)
+    segs, scores, own, scored = found.segs, found.scores, found.own, found.scored
     if not scores:
         return [], segs
     best = top = max(scores, key=scores.get)

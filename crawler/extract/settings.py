@@ -48,6 +48,7 @@ class ExtractOptions:
     sibling_ratio: float = 0.3          # merge sibling containers scoring this share of the best
     sibling_paragraph_score: float = 4.0  # and sibling paragraphs scoring this much themselves
     headline_body_ratio: float = 0.2    # the container right after the headline wins at this share of the best
+    byline_gap_chars: int = 200         # short lines (byline, deck) a headline-like block may sit above its body
     # metadata
     title_max_chars: int = 200
     site_part_chars: int = 16           # a <title> part this short may be a site, channel or tag name
