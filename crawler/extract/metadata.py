@@ -113,8 +113,8 @@ def _title_candidates(root, meta: dict, ld: list[dict], options: ExtractOptions)
 def _pick_title(root, candidates, page_title: str, hint: str | None, options: ExtractOptions) -> str | None:
     """The feed's title; else a headline two of metadata / JSON-LD / <h1> agree on; else the longest
     candidate inside <title> (a shorter one at its start or end beats the whole <title>); else the
-    <title> stripped of its site name, unless the page does not show it, the headline-like block
-    over the article text shares no word with it (a site or blog name) or there is no <title>."""
+    <title> stripped of its site name, unless there is none, it is a site name the page repeats or
+    the article text under the headline-like block shares no word with it: then that block."""
     if hint and hint.strip():
         return collapse(hint)
     page_key = norm_key(page_title)
@@ -146,10 +146,18 @@ def _pick_title(root, candidates, page_title: str, hint: str | None, options: Ex
         if kind in ("meta", "jsonld", "h1") and norm_key(text) != page_key:
             return text
     stripped = strip_site_name(page_title, options) if page_title else None
-    head = _headline_of_body(root, candidates, options) if not stripped or not shown_as_text(root, stripped) else None
-    if head and (not stripped or not _shares_words(stripped, head[1])):
-        return head[0]  # no <title>, or one with no word of the article (a site or blog name)
+    head = _headline_of_body(root, candidates, options)
+    if head and (not stripped or not _shares_words(stripped, head[1]) or _site_name(root, stripped, options)):
+        return head[0]  # no <title>, or one with no word of the article or a site name
     return stripped
+
+
+def _site_name(root, title: str, options: ExtractOptions) -> bool:
+    """A short title that the page repeats (logo, header, footer, copyright) is the site's name."""
+    if len(norm_key(title)) > options.site_part_chars or not title.strip():
+        return False
+    found = root.xpath("count(//body//text()[contains(., $t)])", t=title.strip())
+    return found >= options.site_name_repeats
 
 
 def _words(text: str) -> set[str]:

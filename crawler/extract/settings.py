@@ -52,6 +52,7 @@ class ExtractOptions:
     # metadata
     title_max_chars: int = 200
     site_part_chars: int = 16           # a <title> part this short may be a site, channel or tag name
+    site_name_repeats: int = 3          # and is one when the page shows it this many times
     date_scan_chars: int = 600          # how far after the title a visible full date may sit
     date_line_chars: int = 120          # how far after the title a month-day / relative date may sit
     boilerplate_words: frozenset[str] = field(default_factory=lambda: frozenset(_BOILERPLATE_WORDS))
