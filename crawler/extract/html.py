@@ -200,6 +200,11 @@ def _chain(block) -> list:
     return chain
 
 
+def _is_byline(text: str) -> bool:
+    """A short line with a date or a 来源 / 作者 label: the byline under a headline."""
+    return len(text) <= BYLINE_MAX_CHARS and _BYLINE.search(text) is not None
+
+
 def _document_order(root) -> dict:
     return {el: i for i, el in enumerate(root.iter())}
 
@@ -228,8 +233,7 @@ def _after_headline(root, headline, segs: list[Segment], scored: set, order: dic
         if order.get(seg.block, -1) < start:
             continue
         if id(seg) in scored and seg.block.tag not in _HEADINGS and len(seg.text) >= SENTENCE_MIN_CHARS \
-                and _PUNCT.search(seg.text) \
-                and not (len(seg.text) <= BYLINE_MAX_CHARS and _BYLINE.search(seg.text)):
+                and _PUNCT.search(seg.text) and not _is_byline(seg.text):
             return seg
         gap += len(seg.text)
         if (max_gap is not None and gap > max_gap) or seg.block in others:
@@ -308,8 +312,10 @@ def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[
         ceiling = scores[best] if best is not top else float("inf")  # not what the headline beat
         # sibling containers that score well, and sibling paragraphs that read as sentences
         # (an answer's opening line before its list)
-        chosen = [el for el in parent if el is best or threshold <= scores.get(el, 0.0) <= ceiling
-                  or (el.tag in _PARAGRAPH_TAGS and own.get(el, 0.0) >= options.sibling_paragraph_score)]
+        chosen = [el for el in parent if el is best or (
+            (threshold <= scores.get(el, 0.0) <= ceiling
+             or (el.tag in _PARAGRAPH_TAGS and own.get(el, 0.0) >= options.sibling_paragraph_score))
+            and not _is_byline(node_text(el)))]
     return chosen, segs
 
 

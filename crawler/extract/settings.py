@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-EXTRACTION_VERSION = "1.4"
+EXTRACTION_VERSION = "1.5"
 
 # Words that, as a part of an element's class or id, mark page furniture rather than article text.
 _BOILERPLATE_WORDS = (
