@@ -67,6 +67,64 @@ def test_a_licence_notice_under_a_post_is_not_text():
     assert "CC 协议" not in extract(page, reference_time=REF).text
 
 
+def test_a_headline_in_a_big_bold_block_anchors_its_byline_date():
+    # failure kind 1: the headline is a <b> with a big font, not a heading element
+    page = html(f"<table><tr><td><b style='font-size:20px'>催收新规今日施行</b></td></tr>"
+                "<tr><td class='info'>2024-09-01 06:40更新 来源：样例日报</td></tr></table>"
+                f"<div class='text'><p>{ARTICLE}</p><p>{TEASERS[0]}</p></div>")
+    got = extract(page, reference_time=REF)
+    assert got.title == "催收新规今日施行"
+    assert got.published_at == datetime(2024, 9, 1, 6, 40, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_page_without_title_or_charset_takes_the_block_over_its_text():
+    # failure kind 1 and 3: no <title>, no charset (GBK bytes), headline in a <div class="Heading">
+    body = (f"<html><body><div class='nav'><a href='/'>首页</a></div><div class='Heading'>催收新规今日施行</div>"
+            f"<div class='Date'>2024年09月01日 10:20</div><div class='Content'><p>{ARTICLE}</p>"
+            f"<p>{TEASERS[1]}</p></div></body></html>")
+    got = extract(body.encode("gbk"), reference_time=REF)
+    assert got.title == "催收新规今日施行"
+    assert got.published_at == datetime(2024, 9, 1, 10, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert got.text.startswith(ARTICLE)
+
+
+def test_a_date_and_source_line_under_the_headline_is_not_the_body():
+    page = html("<h1>催收新规今日施行</h1><div class='content-info'><span>2024.09.01 16:31</span>"
+                f"<span>来源：样例日报客户端</span></div><div class='content-content'><p>{ARTICLE}</p>"
+                f"<p>{TEASERS[0]}</p></div>")
+    got = extract(page, reference_time=REF)
+    assert got.text == f"{ARTICLE}\n{TEASERS[0]}" and got.published_at.date().isoformat() == "2024-09-01"
+
+
+def test_a_blog_name_title_gives_way_to_the_first_post_headline():
+    # failure kind 2: <title> is only the blog's name, repeated in its sidebar
+    sidebar = "".join(f"<div class='category-title'>【小明的{w}】</div><ul><li><a href='/{i}'>{t[:12]}</a></li></ul>"
+                      for i, (w, t) in enumerate(zip(("文章", "随笔", "相册"), TEASERS)))
+    posts = "".join(f"<table><tr><td class='post-title'>{head}</td><td class='post-title'>2024-0{n}-01 08:00:00</td></tr>"
+                    f"<tr><td class='post-body'>{text}</td></tr></table>"
+                    for n, head, text in ((8, "催收新规今日施行", ARTICLE), (7, "旧文一篇", TEASERS[2] + TEASERS[3])))
+    page = html(f"<div class='header'>小明</div><div class='side'>{sidebar}</div><div class='main'>{posts}</div>",
+                title="小明 | blog.example.com")
+    got = extract(page, reference_time=REF)
+    assert got.title == "催收新规今日施行"
+    assert got.published_at.date().isoformat() == "2024-08-01"
+    assert got.text == ARTICLE
+
+
+def test_a_site_name_title_repeated_on_the_page_is_not_the_headline():
+    page = html("<div class='logo'>样例科普</div><div class='rumor-title'>催收电话真的能打给亲友吗？</div>"
+                f"<div class='rumor-content'><p>{ARTICLE}</p><p>{TEASERS[3]}</p></div>"
+                "<div class='foot'>样例科普 版权所有</div><p>关于样例科普</p>", title="样例科普-辟谣文章")
+    assert extract(page, reference_time=REF).title == "催收电话真的能打给亲友吗？"
+
+
+def test_an_issue_date_block_just_above_the_headline_dates_an_epaper_page():
+    # failure kind 3: an e-paper shows its issue date above the headline; an old link date does not count
+    page = html("<div class='dSearch'><strong>2024年09月01日</strong><span><a href='/old'>查看旧版(2007年11月18号以前)</a>"
+                f"</span></div><h1>催收新规今日施行</h1><div class='dContents'><p>{ARTICLE}</p></div>")
+    assert extract(page, reference_time=REF).published_at.date().isoformat() == "2024-09-01"
+
+
 # The real pages of these kinds (../shared; skipped when absent): teaser list (Yahoo HK), a forum
 # thread whose later post won (learnku), a body in a block named '...-side' (51CTO).
 REAL = [("real-pages", "059_yahoo.html"), ("real-pages", "060_yahoo.html"),

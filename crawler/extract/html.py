@@ -26,6 +26,9 @@ SENTENCE_MIN_CHARS = 25  # shorter lines right under a headline are bylines, dat
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[，。！？；：、,.!?;]")
+# a byline under a headline: a full date, or a 来源 / 作者 / 记者 label
+_BYLINE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*[01]?\d\s*[-/.月]\s*[0-3]?\d|(?:来源|來源|作者|记者|記者|编辑|編輯)\s*[:：]")
+BYLINE_MAX_CHARS = 80
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 _VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden", re.I)
 # an invisible block holding at least this much text is an article a script reveals (WeChat's
@@ -197,9 +200,21 @@ def _chain(block) -> list:
     return chain
 
 
-def _after_headline(root, headline, segs: list[Segment], scored: set) -> Segment | None:
-    """The first sentence-like segment after the headline element in document order (not a date
-    line, a repeated headline or a subheading); None without one."""
+def _is_byline(text: str) -> bool:
+    """A short line with a date or a 来源 / 作者 label: the byline under a headline."""
+    return len(text) <= BYLINE_MAX_CHARS and _BYLINE.search(text) is not None
+
+
+def _document_order(root) -> dict:
+    return {el: i for i, el in enumerate(root.iter())}
+
+
+def _after_headline(root, headline, segs: list[Segment], scored: set, order: dict | None = None,
+                    max_gap: int | None = None, others=frozenset()) -> Segment | None:
+    """The first sentence-like segment after the headline element in document order (not a byline
+    with a date or a 来源 label, a repeated headline or a subheading); None without one, or when more
+    than ``max_gap`` characters of other text, or another of the headline-like blocks ``others``,
+    sit between them."""
     if headline is None or headline.getroottree().getroot() is not root:
         return None
     inside = set(headline.iter())
@@ -212,19 +227,30 @@ def _after_headline(root, headline, segs: list[Segment], scored: set) -> Segment
             break
     else:
         return None
-    order = {el: i for i, el in enumerate(root.iter())}
-    start = order[after]
-    return next((seg for seg in segs if id(seg) in scored and order.get(seg.block, -1) >= start
-                 and seg.block.tag not in _HEADINGS and len(seg.text) >= SENTENCE_MIN_CHARS
-                 and _PUNCT.search(seg.text)), None)
+    order = order or _document_order(root)
+    start, gap = order[after], 0
+    for seg in segs:
+        if order.get(seg.block, -1) < start:
+            continue
+        if id(seg) in scored and seg.block.tag not in _HEADINGS and len(seg.text) >= SENTENCE_MIN_CHARS \
+                and _PUNCT.search(seg.text) and not _is_byline(seg.text):
+            return seg
+        gap += len(seg.text)
+        if (max_gap is not None and gap > max_gap) or seg.block in others:
+            return None
+    return None
 
 
-def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[Segment]]:
-    """The element(s) holding the article and all segments; empty list when nothing qualifies.
+@dataclass
+class Scores:
+    """Segments of a tree and the text scores of their blocks and containers."""
+    segs: list[Segment]
+    scores: dict            # container -> summed score of the paragraphs under it (halved per level)
+    own: dict               # block -> score of its own segments
+    scored: set             # ids of the segments that score
 
-    The best-scoring container wins, except that one which starts right after the ``headline``
-    element wins over a better-scoring one elsewhere (a list of teasers, a later forum post) when it
-    scores at least ``headline_body_ratio`` of it."""
+
+def score_tree(root, options: ExtractOptions) -> Scores:
     segs = segments(root)
     scores: dict = {}
     own: dict = {}
@@ -239,6 +265,35 @@ def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[
         for node in _chain(seg.block):
             scores[node] = scores.get(node, 0.0) + score * weight
             weight /= 2
+    return Scores(segs, scores, own, scored)
+
+
+def headline_of_body(root, heads: list, options: ExtractOptions):
+    """(element, text of the body under it) for the first of ``heads`` (elements, in document
+    order) that sentence text follows within a byline's worth of short lines (and no other head), in a container
+    scoring at least ``headline_body_ratio`` of the best; None when no head leads such a body."""
+    found = score_tree(root, options)
+    if not found.scores:
+        return None
+    best, order, others = max(found.scores.values()), _document_order(root), set(heads)
+    for head in heads:
+        first = _after_headline(root, head, found.segs, found.scored, order, options.byline_gap_chars, others)
+        if first is None:
+            continue
+        near = max(_chain(first.block), key=lambda el: found.scores.get(el, 0.0))
+        if found.scores.get(near, 0.0) >= best * options.headline_body_ratio:
+            return head, node_text(near)
+    return None
+
+
+def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[Segment]]:
+    """The element(s) holding the article and all segments; empty list when nothing qualifies.
+
+    The best-scoring container wins, except that one which starts right after the ``headline``
+    element wins over a better-scoring one elsewhere (a list of teasers, a later forum post) when it
+    scores at least ``headline_body_ratio`` of it."""
+    found = score_tree(root, options)
+    segs, scores, own, scored = found.segs, found.scores, found.own, found.scored
     if not scores:
         return [], segs
     best = top = max(scores, key=scores.get)
@@ -257,8 +312,10 @@ def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[
         ceiling = scores[best] if best is not top else float("inf")  # not what the headline beat
         # sibling containers that score well, and sibling paragraphs that read as sentences
         # (an answer's opening line before its list)
-        chosen = [el for el in parent if el is best or threshold <= scores.get(el, 0.0) <= ceiling
-                  or (el.tag in _PARAGRAPH_TAGS and own.get(el, 0.0) >= options.sibling_paragraph_score)]
+        chosen = [el for el in parent if el is best or (
+            (threshold <= scores.get(el, 0.0) <= ceiling
+             or (el.tag in _PARAGRAPH_TAGS and own.get(el, 0.0) >= options.sibling_paragraph_score))
+            and not _is_byline(node_text(el)))]
     return chosen, segs
 
 

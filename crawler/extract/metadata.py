@@ -5,7 +5,7 @@ import json
 import re
 import unicodedata
 
-from .html import collapse, node_text
+from .html import collapse, headline_of_body, node_text
 from .settings import ExtractOptions
 
 _TITLE_META = ("og:title", "twitter:title", "title", "headline", "dc.title", "sharetitle")
@@ -17,6 +17,9 @@ _AUTHOR_LINE = re.compile(r"(?:作者|撰文|文)\s*[:：/]\s*([^\s|｜/,，;；
 _SOURCE_LINE = re.compile(r"(?:来源|來源|来自|來自|出处|出處|稿源|信息来源|信息來源)\s*[:：]\s*([^\s|｜,，;；:：]{2,30})")
 _LABEL_PREFIX = re.compile(r"^(?:作者|来源|來源|来自|來自|出处|出處|稿源|记者|記者|编辑|編輯)\s*[:：]?\s*")
 _EMAILISH = re.compile(r"@|^name\b|https?:", re.I)
+_DOMAIN_PART = re.compile(r"\s*(?:[_|｜]|\s[-–—]+\s|--)\s*(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?\s*$", re.I)
+_BIGRAM_CHARS = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z0-9]{3,}")
+_DATE_ONLY = re.compile(r"^[\d\s:：\-/.年月日时分秒]+$")
 
 
 def norm_key(text: str) -> str:
@@ -75,9 +78,12 @@ def _first(meta: dict, keys) -> str | None:
 
 
 def strip_site_name(title: str, options: ExtractOptions) -> str:
-    """标题_站名, 标题-频道-站名, 标题 | 站名, (3 条消息) 标题: the headline without the short
-    site, channel and tag parts around it (a part is dropped only while a headline remains)."""
+    """标题_站名, 标题-频道-站名, 标题 | 站名, 标题 | blog.example.com, (3 条消息) 标题: the headline
+    without the short site, channel and tag parts around it (a part is dropped only while a headline
+    remains)."""
     title = _COUNT_PREFIX.sub("", title)
+    bare = _DOMAIN_PART.sub("", title)
+    title = bare if len(norm_key(bare)) >= 2 else title
     while True:
         cuts = list(_TITLE_SPLIT.finditer(title))
         if not cuts:
@@ -94,7 +100,8 @@ def _title_candidates(root, meta: dict, ld: list[dict], options: ExtractOptions)
     found = [(v, None, "meta") for key in _TITLE_META for v in meta.get(key, [])]
     found += [(_name_of(o.get("headline")) or "", None, "jsonld") for o in ld]
     for el in root.xpath("//h1|//h2|//h3|//h4|//h5|//*[@itemprop='headline']|//*[contains(@class,'title') or "
-                         "contains(@id,'title') or contains(@class,'Title') or contains(@id,'Title')]"):
+                         "contains(@id,'title') or contains(@class,'Title') or contains(@id,'Title') or "
+                         "contains(@class,'heading') or contains(@class,'Heading') or contains(@class,'headline')]"):
         if el.tag in ("title", "a", "body", "html"):
             continue
         text = node_text(el)
@@ -103,10 +110,11 @@ def _title_candidates(root, meta: dict, ld: list[dict], options: ExtractOptions)
     return [c for c in found if c[0]]
 
 
-def _pick_title(candidates, page_title: str, hint: str | None, options: ExtractOptions) -> str | None:
+def _pick_title(root, candidates, page_title: str, hint: str | None, options: ExtractOptions) -> str | None:
     """The feed's title; else a headline two of metadata / JSON-LD / <h1> agree on; else the longest
     candidate inside <title> (a shorter one at its start or end beats the whole <title>); else the
-    <title> stripped of its site name."""
+    <title> stripped of its site name, unless there is none, it is a site name the page repeats or
+    the article text under the headline-like block shares no word with it: then that block."""
     if hint and hint.strip():
         return collapse(hint)
     page_key = norm_key(page_title)
@@ -137,14 +145,47 @@ def _pick_title(candidates, page_title: str, hint: str | None, options: ExtractO
     for text, el, kind in candidates:
         if kind in ("meta", "jsonld", "h1") and norm_key(text) != page_key:
             return text
-    return strip_site_name(page_title, options) if page_title else None
+    stripped = strip_site_name(page_title, options) if page_title else None
+    head = _headline_of_body(root, candidates, options)
+    if head and (not stripped or not _shares_words(stripped, head[1]) or _site_name(root, stripped, options)):
+        return head[0]  # no <title>, or one with no word of the article or a site name
+    return stripped
+
+
+def _site_name(root, title: str, options: ExtractOptions) -> bool:
+    """A short title that the page repeats (logo, header, footer, copyright) is the site's name."""
+    if len(norm_key(title)) > options.site_part_chars or not title.strip():
+        return False
+    found = root.xpath("count(//body//text()[contains(., $t)])", t=title.strip())
+    return found >= options.site_name_repeats
+
+
+def _words(text: str) -> set[str]:
+    """Character pairs of the Chinese runs and the Latin words of ``text``."""
+    found = set()
+    for run in _BIGRAM_CHARS.findall(text.lower()):
+        found.update([run] if run.isascii() else (run[i:i + 2] for i in range(len(run) - 1)))
+    return found
+
+
+def _shares_words(title: str, text: str) -> bool:
+    return any(word in text.lower() for word in _words(title))
+
+
+def _headline_of_body(root, candidates, options: ExtractOptions) -> tuple[str, str] | None:
+    """(headline, body text) of the first headline-like block (heading tag or title class, not a
+    date) that the article text follows."""
+    heads = {el: text for text, el, _ in candidates
+             if el is not None and len(text) <= options.title_line_chars * 2 and not _DATE_ONLY.match(text)}
+    found = headline_of_body(root, list(heads), options)
+    return (heads[found[0]], found[1]) if found else None
 
 
 def find_title(root, meta: dict, ld: list[dict], options: ExtractOptions, hint: str | None = None):
     """(title, element showing it): see _pick_title for the order."""
     candidates = _title_candidates(root, meta, ld, options)
     page_title = collapse(root.findtext(".//title") or "")
-    text = _pick_title(candidates, page_title, hint, options)
+    text = _pick_title(root, candidates, page_title, hint, options)
     if not text:
         return None, None
     key = norm_key(text)
@@ -152,7 +193,28 @@ def find_title(root, meta: dict, ld: list[dict], options: ExtractOptions, hint: 
     if not shown:  # where the page shows it (the date line sits beside it)
         shown = [el for cand, el, kind in candidates if el is not None and kind == "h1"
                  and (key in norm_key(cand) or norm_key(cand) in key)]
-    return text, (shown[0] if shown else None)
+    return text, (shown[0] if shown else shown_as_text(root, text))
+
+
+def shown_as_text(root, title: str):
+    """The first element outside links whose whole text is ``title`` (a headline in a <b>, <td> or
+    <div> that no heading tag marks); None when the page does not show it."""
+    key = norm_key(title)
+    probe = next((part for part in re.split(r"[\s'\"]+", title) if len(part) >= 2), "")[:8]
+    if len(key) < 4 or not probe:
+        return None
+    for piece in root.xpath("//body//text()[contains(., $probe)]", probe=probe):
+        el = piece.getparent()
+        while el is not None and el.tag not in ("body", "html"):
+            if el.tag == "a":
+                break
+            found = norm_key(node_text(el))
+            if found == key:
+                return el
+            if len(found) > len(key):
+                break
+            el = el.getparent()
+    return None
 
 
 def text_after(el, limit: int) -> str:

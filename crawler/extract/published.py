@@ -41,6 +41,9 @@ _LABEL_DATE = re.compile(r"(?:发布|发表|更新|出版|刊发|成文|发稿)?
                          r"|(?:发布|发表|编辑|更新|创建)于\s*|[Pp]osted\s*(?:@|on|at)?\s*")
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?([01]\d)[-/_]?([0-3]\d)(?!\d)")
 _EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+# a block that is only a date (an e-paper's issue date over the headline): 2022年02月12日 星期六
+_DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*[-/.年]\s*[01]?\d\s*[-/.月]\s*[0-3]?\d\s*日?"
+                        r"(?:\s*[012]?\d[:：][0-5]\d(?:[:：][0-5]\d)?)?\s*(?:星期|周)?[一二三四五六日天]?$")
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,20 @@ def _attribute_date(title_el, tz: str, ref: datetime, limit: int = 40) -> dateti
     return None
 
 
+def _date_line_above(title_el, tz: str, ref: datetime, limit: int) -> datetime | None:
+    """A block of nothing but a date within ``limit`` characters above the headline."""
+    size = 0
+    for piece in reversed(title_el.xpath("preceding::text()[normalize-space()]")):
+        text = collapse(piece)
+        size += len(text)
+        if size > limit:
+            return None
+        value = parse_full(text, tz) if _DATE_LINE.match(text) else None
+        if _plausible(value, ref):
+            return value
+    return None
+
+
 def byline_date(title_el, tz: str, ref: datetime, options: ExtractOptions) -> datetime | None:
     """A full date on the lines beside the headline (after it, or a date line just above it)."""
     if title_el is None:
@@ -114,7 +131,8 @@ def byline_date(title_el, tz: str, ref: datetime, options: ExtractOptions) -> da
     line = near[:options.date_line_chars]
     steps = (lambda: parse_full(line, tz), lambda: parse_byline(line, tz),
              lambda: _attribute_date(title_el, tz, ref), lambda: parse_full(near, tz),
-             lambda: parse_byline(text_before(title_el, options.date_line_chars)[-options.date_line_chars:], tz))
+             lambda: parse_byline(text_before(title_el, options.date_line_chars)[-options.date_line_chars:], tz),
+             lambda: _date_line_above(title_el, tz, ref, options.date_line_chars))
     for step in steps:
         value = step()
         if _plausible(value, ref):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-EXTRACTION_VERSION = "1.4"
+EXTRACTION_VERSION = "1.5"
 
 # Words that, as a part of an element's class or id, mark page furniture rather than article text.
 _BOILERPLATE_WORDS = (
@@ -48,9 +48,11 @@ class ExtractOptions:
     sibling_ratio: float = 0.3          # merge sibling containers scoring this share of the best
     sibling_paragraph_score: float = 4.0  # and sibling paragraphs scoring this much themselves
     headline_body_ratio: float = 0.2    # the container right after the headline wins at this share of the best
+    byline_gap_chars: int = 200         # short lines (byline, deck) a headline-like block may sit above its body
     # metadata
     title_max_chars: int = 200
     site_part_chars: int = 16           # a <title> part this short may be a site, channel or tag name
+    site_name_repeats: int = 3          # and is one when the page shows it this many times
     date_scan_chars: int = 600          # how far after the title a visible full date may sit
     date_line_chars: int = 120          # how far after the title a month-day / relative date may sit
     boilerplate_words: frozenset[str] = field(default_factory=lambda: frozenset(_BOILERPLATE_WORDS))
