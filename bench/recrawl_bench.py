@@ -11,6 +11,7 @@ challenge or captcha, whose lists therefore kept no validators); the third is th
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -28,8 +29,6 @@ SOURCE_OF = {"chinanews": "sample-chinanews", "people": "sample-people", "gov": 
 
 def crawl(sources: Path, db: Path) -> None:
     env = {"PYTHONPATH": str(Path(__file__).resolve().parent.parent), SAMPLE_COOKIE_ENV: SAMPLE_COOKIE}
-    import os
-
     result = subprocess.run([sys.executable, "-m", "lendwatch", "crawl", "--sources", str(sources),
                              "--db", str(db), "--quiet"], capture_output=True, text=True,
                             env={**os.environ, **env}, timeout=600)
