@@ -5,6 +5,10 @@ with 文号 and a table, a two-column notice, a long multi-page notice with full
 and a notice printed as an image only (no text layer). For each library: character accuracy
 against the source text (difflib ratio over the text with whitespace removed, so line breaks do not
 count), the reading order of paragraphs, and seconds per PDF. Libraries not installed are skipped.
+Then the line breaks of lendwatch's own reader (``crawler.pdf.pdf_text``: pypdf, its lines re-flowed
+into paragraphs) against pypdf's raw lines: of the lines each gives, how many are exactly a
+paragraph (or table row) of the source, how many source paragraphs are found whole, and the lines
+given per source paragraph (1.00 when every paragraph is one line).
 
     PYTHONPATH=. python bench/pdf_text_bench.py
 """
@@ -70,15 +74,20 @@ def image_only_pdf() -> bytes:
 
 def cases() -> dict[str, tuple[bytes, str]]:
     """name → (PDF bytes, expected text)."""
-    table_text = "".join("".join(row) for row in TABLE)
+    return {name: (data, "".join(lines)) for name, (data, lines) in line_cases().items()}
+
+
+def line_cases() -> dict[str, tuple[bytes, list[str]]]:
+    """name → (PDF bytes, the source's paragraphs and table rows, cells joined by a space)."""
+    rows = [" ".join(row) for row in TABLE]
     long = PARAGRAPHS * 6
     return {
         "notice+table": (write_pdf(html(paragraphs_html(PARAGRAPHS[:5]) + table_html() + paragraphs_html(PARAGRAPHS[5:]))),
-                         "".join(PARAGRAPHS[:5]) + table_text + "".join(PARAGRAPHS[5:])),
+                         PARAGRAPHS[:5] + rows + PARAGRAPHS[5:]),
         "two-columns": (write_pdf(html(f"<div class='cols'>{paragraphs_html(PARAGRAPHS)}</div>", columns=2)),
-                        "".join(PARAGRAPHS)),
-        "multi-page": (write_pdf(html(paragraphs_html(long))), "".join(long)),
-        "image-only": (image_only_pdf(), ""),
+                        PARAGRAPHS),
+        "multi-page": (write_pdf(html(paragraphs_html(long))), long),
+        "image-only": (image_only_pdf(), []),
     }
 
 
@@ -121,6 +130,28 @@ def main():
             accuracy = difflib.SequenceMatcher(None, text, squeeze(expected), autojunk=False).ratio() \
                 if expected else float(not text)
             print(f"{name:<14} {case:<14} {accuracy:>8.4f} {len(text):>6} {seconds:>8.3f}")
+    line_breaks({case: (data, lines) for case, (data, lines) in line_cases().items() if lines})
+
+
+def pypdf_lines(data: bytes) -> list[str]:
+    return [line.strip() for line in read_pypdf(data).splitlines() if line.strip()]
+
+
+def line_breaks(found: dict[str, tuple[bytes, list[str]]]) -> None:
+    """Per reader and case: lines that are exactly a source paragraph, paragraphs found whole, lines
+    per paragraph."""
+    from collections import Counter
+
+    from crawler.pdf import pdf_text
+
+    readers = {"pypdf lines": pypdf_lines, "pdf_text": lambda data: pdf_text(data).split("\n")}
+    print(f"\n{'reader':<14} {'case':<14} {'exact lines':>11} {'paragraphs whole':>16} {'lines/para':>10}")
+    for name, read in readers.items():
+        for case, (data, expected) in found.items():
+            lines = read(data)
+            exact = sum((Counter(lines) & Counter(expected)).values())
+            print(f"{name:<14} {case:<14} {exact:>5}/{len(lines):<5} {exact:>9}/{len(expected):<6} "
+                  f"{len(lines) / len(expected):>10.2f}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler import stats, store
-from crawler.spiders.base import ARTICLE
+from crawler.spiders.base import ARTICLE, NotModified
 from crawler.urls import canonical_url
 
 
@@ -41,6 +41,7 @@ class SkipKnownMiddleware:
 
 
 RETRY_NEXT_TIME = ("wzws-challenge", "captcha")  # pages dropped now that the next crawl must reach
+GONE = ("http-404", "http-410")  # a page deleted (人民网's 已删除的稿件): not a reason to read every list again
 
 
 class ConditionalListMiddleware:
@@ -51,8 +52,9 @@ class ConditionalListMiddleware:
     Every GET that is not an article page or a robots.txt is a list (list pages, feeds, sitemaps,
     API pages). Validators are read once per run (``LENDWATCH_LIST_VALIDATORS``). When the source's
     spider closes, those of the lists fetched are stored only if nothing is left to ask again (no
-    error, no challenge or captcha page): else the source's are forgotten, so that the next crawl
-    reads its lists again and reaches what failed.
+    error but a 404/410, no challenge or captcha page): else the source's are forgotten, so that the
+    next crawl reads its lists again and reaches what failed. A deleted page is asked again only when
+    a list linking it changes.
     """
 
     def __init__(self, crawler, known: dict):
@@ -86,7 +88,7 @@ class ConditionalListMiddleware:
             return response
         if response.status == 304:
             self.crawler.stats.inc_value(stats.NOT_MODIFIED)
-            raise IgnoreRequest("list not modified since the last crawl")
+            raise NotModified("list not modified since the last crawl")
         etag, modified = (response.headers.get(name) for name in (b"ETag", b"Last-Modified"))
         if response.status == 200 and (etag or modified):
             self.found[request.url] = tuple(v.decode("latin-1") if v else None for v in (etag, modified))
@@ -95,7 +97,8 @@ class ConditionalListMiddleware:
     def spider_closed(self, spider, reason):
         """Keep the validators only after a crawl that finished and left nothing to ask again."""
         counts = self.crawler.stats.get_stats()
-        unfinished = reason != "finished" or stats.by_reason(counts, "errors") or any(
+        failed = set(stats.by_reason(counts, "errors")) - set(GONE)
+        unfinished = reason != "finished" or failed or any(
             counts.get(stats.dropped(reason)) for reason in RETRY_NEXT_TIME)
         store.save_list_validators(self.crawler.settings.get("LENDWATCH_ENGINE"), spider.name,
                                    {} if unfinished else self.found, forget=unfinished)

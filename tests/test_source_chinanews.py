@@ -66,18 +66,90 @@ def test_scroll_pages_alone_find_every_article_and_stop_at_the_last(tmp_path, sa
         assert conn.execute("select count(*) from articles").fetchone()[0] == len(SAMPLES)
 
 
-def test_recrawl_fetches_no_article_again(crawled, sample_site):
+def test_recrawl_fetches_no_article_again_and_costs_one_request(crawled, sample_site):
     sources, db, _, _ = crawled
     before = article_hits(sample_site)
     assert set(before.values()) == {1}  # feed links (with utm_) and scroll links are one request
+    assert sample_site.hits["/chinanews/scroll-news/news2.html"] == 1  # the first crawl paged
+    sample_site.requests_seen.clear()
     result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
     assert result.returncode == 0, result.stderr
     assert article_hits(sample_site) == before
-    assert "/chinanews/scroll-news/news2.html" in sample_site.hits  # first crawl paged
-    assert sample_site.hits["/chinanews/scroll-news/news2.html"] == 1  # the re-crawl stopped at page 1
+    # the every-channel scroll list answers 304: the feeds are not asked, one request for the source
+    assert [path for path, _ in sample_site.requests_seen if path != "/robots.txt"] == [
+        "/chinanews/scroll-news/news1.html"]
+    assert "not-modified 1" in result.stdout
 
 
 # --- parse callbacks on responses built here ------------------------------------------------
+
+SCROLL = "https://www.chinanews.com.cn/scroll-news/news1.html"
+FEEDS = ["https://www.chinanews.com.cn/rss/finance.xml", "https://www.chinanews.com.cn/rss/society.xml"]
+
+
+def scroll_spider(known=()) -> ChinanewsSpider:
+    s = ChinanewsSpider.from_crawler(get_crawler(ChinanewsSpider), source={
+        "name": "cn", "urls": FEEDS, "scroll": [SCROLL, SCROLL.replace("news1", "cj/news1")]})
+    s.known_urls = frozenset(canonical_url(u) for u in known)
+    return s
+
+
+def scroll_page(*links) -> HtmlResponse:
+    items = "".join(f"<div class='dd_bt'><a href='{link}'>稿件</a></div>" for link in links)
+    return HtmlResponse(SCROLL, body=f"<html><body>{items}<a href='news2.html'>下一页</a></body></html>".encode(),
+                        encoding="utf-8", request=Request(SCROLL))
+
+
+async def first_requests(s) -> list:
+    return [r async for r in s.start()]
+
+
+def test_the_first_scroll_page_is_asked_alone_and_gates_the_other_lists():
+    import asyncio
+
+    old, new = "https://www.chinanews.com.cn/cj/2024/09-03/1.shtml", "https://www.chinanews.com.cn/sh/2024/09-04/2.shtml"
+    s = scroll_spider(known=[old])
+    (first,) = asyncio.run(first_requests(s))
+    assert first.url == SCROLL and first.cb_kwargs == {"page": 1, "first": True}
+    # only known articles at the top of the every-channel stream: nothing is asked, paging stops
+    assert list(s.parse_scroll(scroll_page(old), **first.cb_kwargs)) == []
+    assert s.crawler.stats.get_value("lendwatch/lists_stopped_known") == 1
+    # one new article: the feeds, the other scroll list, the articles and the next page are asked
+    urls = [r.url for r in s.parse_scroll(scroll_page(new, old), **first.cb_kwargs)]
+    assert urls == [*FEEDS, SCROLL.replace("news1", "cj/news1"), new, old, SCROLL.replace("news1", "news2")]
+    # a first page without links (a changed layout) is an error, and every other list is read
+    assert [r.url for r in s.parse_scroll(scroll_page(), **first.cb_kwargs)][:2] == FEEDS
+    assert s.crawler.stats.get_value("lendwatch/errors/bad-list") == 1
+
+
+def test_a_304_on_the_first_scroll_page_ends_the_source_and_a_failure_reads_every_list():
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    from crawler.spiders.base import NotModified
+
+    s = scroll_spider()
+    request = Request(SCROLL)
+
+    def failure(exc):
+        try:
+            raise exc
+        except Exception:
+            found = Failure()
+        found.request = request
+        return found
+
+    assert list(s.first_failed(failure(NotModified("304")))) == []
+    failed = HttpError(HtmlResponse(SCROLL, status=503, body=b"", request=request))
+    assert [r.url for r in s.first_failed(failure(failed))] == [*FEEDS, SCROLL.replace("news1", "cj/news1")]
+    assert s.crawler.stats.get_value("lendwatch/errors/http-503") == 1
+
+
+def test_without_scroll_lists_every_feed_is_asked():
+    import asyncio
+
+    s = ChinanewsSpider.from_crawler(get_crawler(ChinanewsSpider), source={"name": "cn", "urls": FEEDS})
+    assert [r.url for r in asyncio.run(first_requests(s))] == FEEDS
 
 def spider() -> ChinanewsSpider:
     return ChinanewsSpider.from_crawler(get_crawler(ChinanewsSpider), source={

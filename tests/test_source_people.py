@@ -67,9 +67,19 @@ def test_channel_pages_alone_are_paged(tmp_path, sample_site):
     assert sample_site.hits["/people/GB/1004/index4.html"] == 1
 
 
-def test_recrawl_fetches_only_the_dead_link_again(crawled, sample_site):
+def test_recrawl_costs_one_request_per_list_and_a_dead_link_waits_for_its_list_to_change(crawled, sample_site):
     sources, db, _, _ = crawled
     before = article_hits(sample_site)
+    sample_site.requests_seen.clear()
+    result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
+    assert result.returncode == 0, result.stderr
+    # a 404 is a deleted page, not a failure to retry: the lists kept their validators and answer 304
+    assert article_hits(sample_site) == before
+    assert sorted(path for path, _ in sample_site.requests_seen if path != "/robots.txt") == [
+        "/people/GB/1004/", "/people/rss/finance.xml"]
+    assert "not-modified 2" in result.stdout
+    with sqlite3.connect(db) as conn:  # forget the channel's validator, as when the page changes
+        conn.execute("delete from list_validators where url like '%/GB/1004/'")
     result = run_cli("crawl", "--sources", sources, "--db", db, "--quiet")
     after = article_hits(sample_site)
     assert {p for p in after if after[p] != before.get(p)} == {DEAD}

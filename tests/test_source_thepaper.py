@@ -61,6 +61,9 @@ def test_every_article_stored_with_exact_fields(crawled, sample_site):
     assert json.loads(stored[cont_id(8)][5])["keywords"] == ["催收", "借款"]
     assert json.loads(stored[cont_id(131)][5])["keywords"] == ["借款"]
     assert json.loads(stored[cont_id(8)][5])["tags"] == ["催收", "借款", "骚扰", "个人信息"]
+    # searches say where they come from, as a browser on the site and public clients do
+    searches = [h for path, h in sample_site.requests_seen if path == "/thepaper/search/web/news"]
+    assert searches and {h.get("Referer") for h in searches} == {f"{sample_site.base_url}/thepaper/"}
 
 
 def test_video_and_paywall_skipped_once_each_and_slow_detail_waited_for(crawled, sample_site):

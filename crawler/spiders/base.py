@@ -30,6 +30,10 @@ from lendwatch.records import SHANGHAI, ArticleRecord, PageRecord
 ARTICLE = "lendwatch_article"  # request.meta flag: an article page (skipped when already stored)
 
 
+class NotModified(IgnoreRequest):
+    """A list page that answered 304 to its validators: nothing new there since the last crawl."""
+
+
 def original_url(response) -> str:
     """The URL that was asked for, before redirects: the key incremental crawls skip by."""
     return (response.meta.get("redirect_urls") or [response.url])[0]

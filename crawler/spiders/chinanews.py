@@ -16,7 +16,7 @@ from scrapy import Request
 from crawler import stats
 from crawler.extract import decode_html, parse_date
 from crawler.extract.html import collapse, parse
-from crawler.spiders.base import charset_of, header
+from crawler.spiders.base import NotModified, charset_of, header
 from crawler.config import SourceBase
 from crawler.spiders.rss import FeedSpider
 from crawler.urls import canonical_url
@@ -78,32 +78,62 @@ def parse_detail(root) -> tuple[str, dict] | None:
 
 class ChinanewsSpider(FeedSpider):
     """RSS feeds (``urls``) and scroll list pages (``scroll``: ``news1.html``, then ``news2.html``
-    … while the page links to it)."""
+    … while the page links to it).
+
+    With ``scroll`` set, its first list is asked alone first: 滚动新闻 is the site's stream of every
+    channel, newest first, so a feed item is on it too. When its first page answers 304 or lists only
+    articles already stored (or older than ``--since``), nothing can be new in the feeds either and
+    the source's re-crawl costs that one request; otherwise (or when that page fails) the feeds and
+    the other scroll lists are read as well.
+    """
 
     kind = "chinanews"
     source_model = ChinanewsSource
 
     async def start(self):
-        async for request in super().start():
-            yield request
-        for url in self.source.scroll:
+        if not self.source.scroll:
+            async for request in super().start():
+                yield request
+            return
+        yield Request(self.source.scroll[0], callback=self.parse_scroll, errback=self.first_failed,
+                      cb_kwargs={"page": 1, "first": True})
+
+    def other_lists(self):
+        """The feeds and the other scroll lists: asked once the first scroll page shows news."""
+        for url in self.start_urls:
+            yield self.feed_request(url)
+        for url in self.source.scroll[1:]:
             yield Request(url, callback=self.parse_scroll, errback=self.on_error, cb_kwargs={"page": 1})
+
+    def first_failed(self, failure):
+        """The first scroll page answered 304: nothing new anywhere. Failed: read every list."""
+        if failure.check(NotModified):
+            return
+        self.on_error(failure)
+        yield from self.other_lists()
 
     def article_request(self, url: str, callback=None, **kwargs) -> Request | None:
         """Ask for the canonical URL, so a feed link and a list link to one article are one request."""
         return super().article_request(canonical_url(url), callback, **kwargs)
 
-    def parse_scroll(self, response, page: int):
+    def parse_scroll(self, response, page: int, first: bool = False):
         links = list(dict.fromkeys(response.urljoin(h) for h in response.css(".dd_bt a::attr(href)").getall()))
         if not links:
             self.logger.warning("scroll page %s has no .dd_bt links", response.url)
             self.crawler.stats.inc_value(stats.error("bad-list"))
+            if first:
+                yield from self.other_lists()
             return
+        news = self.keep_paging([(u, None) for u in links])
+        if first and not news:
+            return  # the every-channel stream opens with known articles only: so do the feeds
+        if first:
+            yield from self.other_lists()
         for link in links:
             yield self.article_request(link)
         next_url = re.sub(r"news(\d+)\.html", lambda m: f"news{int(m.group(1)) + 1}.html", response.url)
         linked = next_url in {response.urljoin(h) for h in response.css("a::attr(href)").getall()}
-        if linked and page < self.source.max_pages and self.keep_paging([(u, None) for u in links]):
+        if linked and page < self.source.max_pages and news:
             yield self.request(next_url, self.parse_scroll,
                                cb_kwargs={"page": page + 1})
 

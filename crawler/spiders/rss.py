@@ -33,7 +33,10 @@ class FeedSpider(SourceSpider):
 
     async def start(self):
         for url in self.start_urls:
-            yield Request(url, callback=self.parse_feed, errback=self.on_error)
+            yield self.feed_request(url)
+
+    def feed_request(self, url: str) -> Request:
+        return Request(url, callback=self.parse_feed, errback=self.on_error)
 
     def parse_feed(self, response):
         feed = feedparser.parse(response.body)

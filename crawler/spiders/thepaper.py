@@ -103,8 +103,10 @@ class ThepaperSpider(SourceSpider):
     def search_request(self, index: int, page: int) -> JsonRequest:
         data = {"word": self.keywords[index], "orderType": 3, "pageNum": page, "pageSize": self.source.page_size,
                 "searchType": 1}
+        # as a browser on the site asks (public clients send it too), unless the source names its own
+        referer = {} if any(k.lower() == "referer" for k in self.source.headers) else {"Referer": f"{self.detail_root}/"}
         return JsonRequest(f"{self.api}/search/web/news", data=data, callback=self.parse_search,
-                           errback=self.search_failed, cb_kwargs={"index": index, "page": page})
+                           errback=self.search_failed, cb_kwargs={"index": index, "page": page}, headers=referer)
 
     def search_failed(self, failure):
         """Count the failure, then go on with the next keyword."""
