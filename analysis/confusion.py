@@ -2,7 +2,8 @@
 
 The report corrects each headline share (relevant, negative, each topic) for the classifier's measured
 errors (:mod:`reports.quantify`). The errors are measured here, on the holdout splits of our labels of
-real texts (:data:`HOLDOUTS`; texts joined from ``../shared`` at run time), never trained or tuned on:
+real texts (:data:`HOLDOUTS`; texts joined from ``../shared`` at run time), never trained on (the
+collection-side one has been used as a dev set: its errors were studied and rules chosen on them):
 
 - ``relevant``: every holdout text;
 - ``negative`` and ``topic:<code>``: the texts labelled relevant (the report's shares of negative and
@@ -27,7 +28,7 @@ from lendwatch.vocabulary import TOPIC_CODES
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "labels"
 HOLDOUTS = ("collection_texts.jsonl", "finnsp_topics.jsonl")
 METRICS = Path(__file__).resolve().parent / "models" / "metrics.json"
-CONFUSION_ON = ("本项目人工标注、未用于训练或调参的真实文本留出集（网贷新闻、借贷帖子、判决书与投诉等 {n} 篇，"
+CONFUSION_ON = ("本项目人工标注、未用于训练的真实文本留出集（网贷新闻、借贷帖子、判决书与投诉等 {n} 篇，"
                 "其中相关 {relevant} 篇；负面与各话题的误判率只在相关文本上测量）")
 
 
