@@ -1,6 +1,7 @@
 """One text in, tags out: ``tag(text, title=None) -> Tags``.
 
-Steps: normalise (``analysis.normalize``), cap the analysed text, match the lexicon on the normalised
+Steps: normalise (``analysis.normalize``), cap the analysed text and cut it before page furniture
+(previous / next links, related-link lists: ``body_of``), match the lexicon on the normalised
 string (``analysis.lexicon``), decide relevance (``analysis.relevance``) and topics
 (``analysis.topics``) by the rules, let the learned layer (``analysis.topics.model()``) take the
 final decision on the rule figures and term counts, give a text it rejected to the text head
