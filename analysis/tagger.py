@@ -1,6 +1,7 @@
 """One text in, tags out: ``tag(text, title=None) -> Tags``.
 
-Steps: normalise (``analysis.normalize``), cap the analysed text, match the lexicon on the normalised
+Steps: normalise (``analysis.normalize``), cap the analysed text and cut it before page furniture
+(previous / next links, related-link lists: ``body_of``), match the lexicon on the normalised
 string (``analysis.lexicon``), decide relevance (``analysis.relevance``) and topics
 (``analysis.topics``) by the rules, let the learned layer (``analysis.topics.model()``) take the
 final decision on the rule figures and term counts, give a text it rejected to the text head
@@ -39,7 +40,7 @@ except ImportError:  # the sentiment module is written separately; tag() reports
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 MAX_CHARS = int(_lexicon.load().rules["relevance"].get("max_chars", 20000))
 _MIN_LEARNED_ISSUE = float(_lexicon.load().rules["relevance"].get("min_issue_learned", 0.0))
 _MIN_SUBJECT = float(_lexicon.load().rules["relevance"]["min_subject"])
@@ -61,6 +62,12 @@ LEXICON_VERSION: str = (
 MODEL_VERSION: str = f"{LEXICON_VERSION}+sent-{_SENTIMENT_VERSION}"
 
 _HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Page furniture after an article (TOPICS.md: a sidebar link is a passing mention): the previous / next
+# article links, and headed lists of related or recommended links. The text is cut at the first one
+# found after MIN_KEPT characters, so the lists of other headlines that scraped pages carry do not count.
+_FURNITURE = re.compile(r"[上下]一篇[:：]|(?:^|\n)\s*(?:相关|推荐|延伸|热门|热点)(?:内容|阅读|文章|推荐|新闻)\s*(?:[:：]|$)",
+                        re.MULTILINE)
+MIN_KEPT = 20
 
 
 @dataclass
@@ -72,6 +79,14 @@ class Tags:
     entities: dict[str, list[str]]
     evidence: dict = field(default_factory=dict)
     normalized: str = ""  # the title and text as analysed (for repost signatures)
+
+
+def body_of(raw: str) -> str:
+    """The analysed body of raw article text: normalised, capped at MAX_CHARS, and cut before page
+    furniture (``_FURNITURE``)."""
+    body = normalize(raw[: MAX_CHARS * 2])[:MAX_CHARS]
+    m = _FURNITURE.search(body, MIN_KEPT)
+    return body[: m.start()].rstrip() if m else body
 
 
 def _clean_input(value) -> str:
@@ -233,7 +248,7 @@ def tag(text: str, title: str | None = None, *, with_sentiment: bool = True) -> 
     raw_title = _clean_input(title)
     truncated = len(raw) > MAX_CHARS
     # Normalising can only shorten text much; cap before and after so time stays bounded.
-    body = normalize(raw[: MAX_CHARS * 2])[:MAX_CHARS]
+    body = body_of(raw)
     head = normalize(raw_title[:500]).replace("\n", " ")
     if not body.strip() and not head.strip():
         return _not_relevant("empty text")

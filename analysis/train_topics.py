@@ -82,9 +82,9 @@ def load_rows(labels_dir: Path = LABELS) -> tuple[list[dict], list[str]]:
 
 def _normalised(row: dict) -> tuple[str, str]:
     """(body, head) as ``analysis.tagger.tag`` normalises them."""
-    from analysis.tagger import MAX_CHARS
+    from analysis.tagger import body_of
 
-    return (normalize(row["text"][: MAX_CHARS * 2])[:MAX_CHARS],
+    return (body_of(row["text"]),
             normalize((row.get("title") or "")[:500]).replace("\n", " "))
 
 

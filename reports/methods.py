@@ -20,6 +20,7 @@ PHRASES = (
     ("negative-vs-not macro-F1", "负面与非负面 宏平均 F1"),
     ("3-class macro-F1", "三分类 宏平均 F1"),
     ("real-post holdout", "真实帖子留出集"),
+    ("fresh holdout", "新留出集（盲标）"),
     ("collection-side validation", "真实网贷文本验证集"),
     ("collection-side holdout", "真实网贷文本留出集"),
     ("own validation", "自建标注验证集"),

@@ -145,6 +145,9 @@ def test_topic_evidence_names_terms_and_sentences():
 # topics 0.861; blind set 0.947 / 0.982, topics 0.854 (one more look-alike accepted); articles unchanged at
 # 0.992 / 1.000, topics 0.843; collection-side holdout 0.699 / 0.889, topics 0.844 (0.552 / 0.965, 0.857
 # before).
+# With page furniture cut before analysis (lex-10f9a43b68cf): blind set 0.948 / 1.000, topics 0.860; articles
+# 1.000 / 1.000, topics 0.844; real-post holdout unchanged; collection-side holdout (now a dev set: its
+# errors were studied) 0.719 / 0.889, topics 0.843.
 BLIND_FLOOR = (0.94, 0.97, 0.84)
 def test_holdout_gate():
     result = evaluate_topics(OWN, split="holdout")
@@ -186,11 +189,12 @@ def test_real_post_holdout_gate():
 @pytest.mark.skipif(not texts_available(COLLECTION_TEXTS), reason="the collection-side texts are read from ../shared")
 def test_collection_holdout_floor():
     """391 real collection-side texts labelled by us, split from the training texts by origin (the
-    ``holdout`` split of collection_texts.jsonl). Floors, not targets: see models/README.md."""
+    ``holdout`` split of collection_texts.jsonl; a dev set since its errors were studied). Floors, not
+    targets: see models/README.md."""
     result = evaluate_topics(COLLECTION, split="holdout")
     print(format_report(result, verbose=True))
     assert result["n"] >= 380
-    assert result["relevance"]["precision"] >= 0.68  # 0.699
+    assert result["relevance"]["precision"] >= 0.70  # 0.719 (0.699 before the page-furniture cut)
     assert result["relevance"]["recall"] >= 0.87  # 0.889
     assert result["topics"]["micro_f1"] >= 0.83  # 0.844
     assert result["per_topic"]["platform_risk"]["recall"] >= 0.86  # 0.888 of 125
@@ -418,3 +422,14 @@ def test_text_head_training_features_are_the_scorers():
     assert digest == model.vocab_digest
     for row, text in zip(x, texts):
         assert (row @ w).item() == pytest.approx(model.doc_logits(model.features(text), [w])[0], rel=1e-9)
+
+
+@pytest.mark.skipif(not texts_available(COLLECTION_TEXTS), reason="the collection-side texts are read from ../shared")
+def test_fresh_holdout_floor():
+    """300 real texts labelled blind by a second annotator after the first holdout had been studied
+    (``collection_texts_holdout2.jsonl``), never trained or tuned on. Floors at the measured figures."""
+    result = evaluate_topics(HERE / "fixtures" / "labels" / "collection_texts_holdout2.jsonl", split="holdout2")
+    assert result["n"] == 300
+    assert result["relevance"]["precision"] >= 0.63  # 0.652: adverts and platform PR still pass
+    assert result["relevance"]["recall"] >= 0.89  # 0.915
+    assert result["topics"]["micro_f1"] >= 0.82  # 0.842
