@@ -4,7 +4,8 @@ The relevant share (of the analysed articles), the negative share and each topic
 relevant articles) and their change from last month are corrected by :mod:`reports.quantify` with the
 confusion counts the analysis stage recorded for the model (``models.metrics["confusion"]``, measured by
 :mod:`analysis.confusion` on our real holdouts). A class whose validation texts hold fewer than
-:data:`MIN_SUPPORT` positives or negatives is left uncorrected and said so.
+:data:`MIN_SUPPORT` positives or negatives, or on which the tagger separates the classes poorly (true
+minus false positive rate below :data:`MIN_SEPARATION`), is left uncorrected and said so (``reason``).
 
 Like :func:`reports.metrics.summarise`, these are month-wide figures several sections print beside their
 raw counts (一 the relevant share, 二 each topic's, 四 the negative share): ``gather`` adds
@@ -17,6 +18,7 @@ from lendwatch.vocabulary import topic_label
 from reports import data, quantify
 
 MIN_SUPPORT = 20  # validation texts needed on each side of a class (below, the rates' error swamps the share)
+MIN_SEPARATION = 0.5  # tpr - fpr needed: below, the correction more than doubles every error of the raw share
 
 
 def _estimate(key: str, label: str, now: list[bool], before: list[bool], cells: list[int] | None) -> dict:
@@ -25,7 +27,10 @@ def _estimate(key: str, label: str, now: list[bool], before: list[bool], cells: 
            "raw": sum(now) / len(now) if now else None, "corrected": False, "prev": None, "change": None}
     tp, fn, fp, tn = cells or (0, 0, 0, 0)
     if not now or min(tp + fn, fp + tn) < MIN_SUPPORT:
-        return out
+        return out | {"reason": "support"}
+    out |= {"tpr": tp / (tp + fn), "fpr": fp / (fp + tn)}
+    if out["tpr"] - out["fpr"] < MIN_SEPARATION:
+        return out | {"reason": "separation"}
     val_truth, val_pred = quantify.pairs(cells)
     seed = zlib.crc32(key.encode("utf-8"))
     s = quantify.share(now, val_truth, val_pred, seed=seed)
@@ -68,12 +73,12 @@ def _share(value: float | None) -> float | None:
 def tables(ctx: dict) -> dict[str, list[list]]:
     if not ctx.get("estimates"):
         return {}
-    head = ["key", "label", "count", "n", "raw_share", "corrected", "share", "low", "high",
+    head = ["key", "label", "count", "n", "raw_share", "corrected", "not_corrected_because", "share", "low", "high",
             "prev_share", "prev_low", "prev_high", "change", "change_low", "change_high", "change_significant"]
     rows = []
     for e in ctx["estimates"].values():
         prev, change = e["prev"] or {}, e["change"] or {}
-        rows.append([e["key"], e["label"], e["count"], e["n"], _share(e["raw"]), e["corrected"],
+        rows.append([e["key"], e["label"], e["count"], e["n"], _share(e["raw"]), e["corrected"], e.get("reason"),
                      *(_share(e.get(k)) for k in ("adjusted", "low", "high")),
                      *(_share(prev.get(k)) for k in ("adjusted", "low", "high")),
                      *(_share(change.get(k)) for k in ("adjusted", "low", "high")),

@@ -95,6 +95,7 @@ def test_a_topic_is_corrected_only_with_enough_validation_texts(report):
     assert f"| 暴力催收与骚扰 | 5 | 41.7% | 20.0% | +21.7 个百分点 | {text.estimate(share)} |" in md
     assert "| 监管政策 | 2 | 16.7% | 40.0% | -23.3 个百分点 | 未修正 |" in md
     assert rows["topic:regulation"]["corrected"] == "0" and rows["topic:regulation"]["share"] == ""
+    assert rows["topic:regulation"]["not_corrected_because"] == "support"
     assert "“未修正”的话题在人工标注留出集中正例或反例不足 20 篇" in md
 
 
@@ -124,3 +125,16 @@ def test_shipped_confusion_is_what_the_holdouts_give():
     shipped = json.loads(confusion.METRICS.read_text(encoding="utf-8"))
     assert shipped["topics"]["metrics"]["confusion"] == {k: v for k, v in counts.items() if k != "negative"}
     assert shipped["sentiment"]["metrics"]["confusion"] == {"negative": counts["negative"]}
+
+
+def test_a_class_the_tagger_separates_poorly_is_not_corrected(tmp_path):
+    """tpr 0.96, fpr 0.80 (the shipped sentiment model on relevant real texts): a correction would divide
+    every error by 0.16, so the report gives the raw share and says why."""
+    engine = build_fixture_db(tmp_path / "report.db")
+    record_models(engine, [{"name": "sentiment", "version": "s-1", "measured_on": "测试集",
+                            "metrics": {"confusion": {"negative": [130, 5, 28, 7]}, "confusion_on": ON}}])
+    monthly.build(engine, "2024-09", tmp_path, formats=("md",))
+    engine.dispose()
+    md = (tmp_path / "report-2024-09.md").read_text(encoding="utf-8")
+    assert "负面占比未作误差修正：情感模型在人工标注留出集的相关文本上区分负面与非负面的能力不足（真阳性率 96.3%，假阳性率 80.0%）" in md
+    assert "误差修正后，负面报道占相关文章" not in md
