@@ -295,14 +295,9 @@ def test_repost_links_its_story_and_the_story_original(site):
     assert 'class="origin"' not in page(site["app"], f"/article/{first_id}")
 
 
-# PostgreSQL's search does not yet read text in the index's search form (Traditional → Simplified,
-# punctuation a barrier between words): where that changes the result, the lists still differ.
-NOT_YET_SEARCH_FORM = pytest.mark.xfail(strict=True, reason="PostgreSQL search lacks the search form")
-LISTS = [pytest.param(p, marks=NOT_YET_SEARCH_FORM) for p in (
-             "/articles?q=催收", "/articles?q=暴力催收", '/articles?q="催收 新规"', "/articles?q=催收+通讯录",
-             "/articles?q=网贷&month=2024-09", "/articles?q=催收&page=2")] + [
-         "/articles?q=催收&sentiment=negative&sort=oldest", "/articles?q=app", "/articles?q=收",
-         "/articles?q=没有这个词语"]
+LISTS = ["/articles?q=催收", "/articles?q=暴力催收", '/articles?q="催收 新规"', "/articles?q=催收+通讯录",
+         "/articles?q=网贷&month=2024-09", "/articles?q=催收&page=2", "/articles?q=催收&sentiment=negative&sort=oldest",
+         "/articles?q=app", "/articles?q=收", "/articles?q=没有这个词语"]
 
 
 def listed(app, path) -> tuple[int, list[str]]:
