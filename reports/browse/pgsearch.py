@@ -8,6 +8,8 @@ index alone. A term of three or more tokens is then checked as a substring of th
 as an FTS5 phrase matches consecutive tokens.
 """
 
+from functools import partial
+
 import numpy as np
 from sqlalchemy import Engine, and_, not_, or_, select
 
@@ -37,3 +39,9 @@ def matching_ids(engine: Engine, query: str) -> np.ndarray:
         ids = np.fromiter(conn.execute(select(s.c.article_id).where(where)).scalars(), dtype=np.int64)
     ids.sort()
     return ids
+
+
+def fulltext(engine: Engine):
+    """The lists' ``fulltext(q) -> sorted ids`` for ``engine``: PostgreSQL's search, or None
+    (SQLite: the browse index's FTS5 table)."""
+    return partial(matching_ids, engine) if engine.dialect.name == "postgresql" else None
