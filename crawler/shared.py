@@ -11,8 +11,10 @@ in Redis (scrapy-redis, keys ``lendwatch:SOURCE:requests`` / ``:dupefilter``), s
   (list pages are crawled again; stored articles are skipped by the database's known URLs) and
   keeps the queue, so requests a killed run left queued are fetched now. A request a killed worker
   had taken from the queue is found again from its list page by the next run.
-- The per-site delay holds across workers: each request reserves its site's next start time in
-  Redis (``lendwatch:pace:HOST``, by Redis's clock) and waits for it.
+- The per-site delay holds across workers: each request, right before it goes out, reserves its
+  site's next start time in Redis (``lendwatch:pace:HOST``, by Redis's clock) and waits for it.
+  The per-site concurrency is per worker (N workers may have N × ``concurrency`` requests open at
+  one site); with a delay longer than the site's answers, the shared delay keeps that near one.
 """
 
 import os
@@ -20,6 +22,7 @@ import socket
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.core.downloader import Downloader as ScrapyDownloader
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
@@ -52,6 +55,7 @@ def settings(url: str) -> dict:
         "SCHEDULER_QUEUE_KEY": QUEUE,
         "SCHEDULER_DUPEFILTER_KEY": DUPEFILTER,
         "SCHEDULER_PERSIST": True,  # the queue outlives a worker: a killed run's requests stay
+        "DOWNLOADER": "crawler.shared.Downloader",  # the per-site delay across workers
     }
 
 
@@ -119,27 +123,29 @@ class SharedWorkers:
         self.server.close()
 
 
-class SharedDelayMiddleware:
-    """The site's delay (``DOWNLOAD_DELAY``) between request starts across all workers."""
+class Downloader(ScrapyDownloader):
+    """Scrapy's downloader keeping the site's delay (``DOWNLOAD_DELAY``) between request starts
+    across all workers: right before a request goes out, it reserves the site's next start time in
+    Redis and waits for it, holding its place in the site's concurrency meanwhile. (Reserving any
+    earlier, in a downloader middleware, lets the worker's own queue push a request late, close to
+    another worker's next one.)"""
 
-    def __init__(self, url: str, delay: float):
-        self.server = _server(url)
-        self.delay = delay
-        self.reserve = self.server.register_script(_RESERVE)
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        url, self.pace = crawler.settings.get("REDIS_URL"), crawler.settings.getfloat("DOWNLOAD_DELAY")
+        self.reserve = _server(url).register_script(_RESERVE) if url and self.pace > 0 else None
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        url, delay = crawler.settings.get("REDIS_URL"), crawler.settings.getfloat("DOWNLOAD_DELAY")
-        if not url or delay <= 0:
-            raise NotConfigured  # silently: no shared Redis, or no delay to keep
-        return cls(url, delay)
+    async def _download(self, slot, request):
+        if self.reserve is not None:
+            host = urlsplit(request.url).hostname or ""
+            wait = float(self.reserve(keys=[f"lendwatch:pace:{host}"], args=[self.pace]))
+            if wait > 0:
+                from twisted.internet import reactor
+                from twisted.internet.task import deferLater
 
-    async def process_request(self, request):
-        from twisted.internet import reactor
-        from twisted.internet.task import deferLater
-
-        host = urlsplit(request.url).hostname or ""
-        wait = float(self.reserve(keys=[f"lendwatch:pace:{host}"], args=[self.delay]))
-        if wait > 0:
-            await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
-        return None
+                slot.transferring.add(request)
+                try:
+                    await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
+                finally:
+                    slot.transferring.discard(request)
+        return await super()._download(slot, request)

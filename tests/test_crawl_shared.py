@@ -90,6 +90,23 @@ def test_two_workers_split_the_crawl_and_fetch_each_page_once(shared_sources, pg
     assert len(hits) == expected and set(hits.values()) == {1}  # every page once, across both
 
 
+def test_two_workers_together_keep_the_site_delay(shared_sources, pg_url, sample_site):
+    """Every request start at the site, from either worker, comes at least the delay after the last."""
+    sources, name, expected = shared_sources
+    delay = 0.4
+    sources.write_text(sources.read_text(encoding="utf-8").replace("delay = 0.25", f"delay = {delay}"),
+                       encoding="utf-8")
+    moments, respond = [], sample_site.respond
+    sample_site.respond = lambda request: moments.append(time.monotonic()) or respond(request)
+    workers = [worker(sources, pg_url, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [w.communicate(timeout=240) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    new = [int(SUMMARY.search(out).group(3)) for out, _ in outputs]
+    assert sum(new) == expected and min(new) > 0, new  # both fetched articles
+    gaps = [b - a for a, b in zip(moments, moments[1:])]
+    assert len(moments) > expected and min(gaps) >= delay - 0.1, sorted(gaps)[:5]  # 0.1 s: arrival jitter
+
+
 def test_a_killed_worker_loses_nothing(shared_sources, pg_url, sample_site):
     sources, name, expected = shared_sources
     engine = db.connect(pg_url)
