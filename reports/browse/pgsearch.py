@@ -11,7 +11,7 @@ as an FTS5 phrase matches consecutive tokens.
 from functools import partial
 
 import numpy as np
-from sqlalchemy import Engine, and_, not_, or_, select
+from sqlalchemy import Engine, and_, or_, select
 
 from lendwatch import schema
 from lendwatch.searchtext import MAX_LEXEME, pairs
@@ -33,10 +33,11 @@ def matching_ids(engine: Engine, query: str) -> np.ndarray:
     excluded: :func:`reports.browse.search.parse`), sorted; raises QueryError as ``parse`` does."""
     parsed = parse(query)
     s = schema.article_search
-    where = and_(*(or_(*map(_matches, group)) for group in parsed.groups),
-                 *(not_(_matches(tokens)) for tokens in parsed.excluded))
+    query = select(s.c.article_id).where(*(or_(*map(_matches, group)) for group in parsed.groups))
+    if parsed.excluded:  # EXCEPT, so that the excluded terms are looked up in the index too
+        query = query.except_(select(s.c.article_id).where(or_(*map(_matches, parsed.excluded))))
     with engine.connect() as conn:
-        ids = np.fromiter(conn.execute(select(s.c.article_id).where(where)).scalars(), dtype=np.int64)
+        ids = np.fromiter(conn.execute(query).scalars(), dtype=np.int64)
     ids.sort()
     return ids
 
