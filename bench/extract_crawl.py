@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from extract_score import HERE, figures, load, score  # noqa: E402
+from extract_score import DataError, figures, load, score  # noqa: E402
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -74,11 +74,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="+", type=Path)
     parser.add_argument("--split", choices=("all", "dev", "holdout"), default="all")
-    parser.add_argument("--holdout", type=Path, default=HERE / "extract" / "holdout.txt")
+    parser.add_argument("--holdout", type=Path, help="one holdout list for every folder")
     parser.add_argument("--min-full", type=float)
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
-    pages = load(args.data, args.split, args.holdout)
+    try:
+        pages = load(args.data, args.split, args.holdout)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     server, base = serve(pages)
     with tempfile.TemporaryDirectory() as tmp:
         sources, db = Path(tmp) / "sources.toml", Path(tmp) / "crawl.db"

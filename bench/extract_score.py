@@ -13,13 +13,17 @@ Usage:
 A DATA_DIR holds pages/*.html and the truth of its pages: DATA_DIR/truth.jsonl, or, for folders
 whose truth is ours (the pages stay in ../shared), bench/extract/<folder name>.truth.jsonl.
 Truth rows: file, title, date (YYYY-MM-DD or null), date_alt (optional list), body_start,
-body_end, not_body (list). --split dev drops the pages listed in the holdout file
-(bench/extract/holdout.txt), --split holdout keeps only them. Exit 1 when a --min-* bound is
-missed, else 0.
+body_end, not_body (list), encoding (optional). When bench/extract/<folder name>.manifest.tsv
+exists, every page's sha256 must match it (the truth was written for those bytes). --split dev
+drops the pages listed in the folder's holdout file (bench/extract/<folder name>.holdout.txt, else
+bench/extract/holdout.txt, or --holdout FILE for every folder), --split holdout keeps only them.
+Exit 1 when a --min-* bound is missed, 2 on a missing folder, truth file or changed page, else 0.
 """
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
 import html
 import json
 import re
@@ -73,19 +77,48 @@ def truth_file(folder: Path) -> Path:
     return own if own.exists() else HERE / "extract" / f"{folder.name}.truth.jsonl"
 
 
-def load(folders: list[Path], split: str, holdout_file: Path) -> list[tuple[str, dict, Path]]:
+class DataError(Exception):
+    """A folder, truth file or page that cannot be scored as given."""
+
+
+def holdout_names(folder: Path, override: Path | None) -> set[str]:
+    own = HERE / "extract" / f"{folder.name}.holdout.txt"
+    path = override or (own if own.exists() else HERE / "extract" / "holdout.txt")
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
+def manifest_sha256(folder: Path) -> dict[str, str]:
+    """file name -> sha256 from bench/extract/<folder>.manifest.tsv (empty when there is none)."""
+    path = HERE / "extract" / f"{folder.name}.manifest.tsv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {Path(r["file"]).name: r["sha256"] for r in csv.DictReader(fh, delimiter="\t")}
+
+
+def load(folders: list[Path], split: str, holdout_file: Path | None) -> list[tuple[str, dict, Path]]:
     """(folder name, truth row, page path) for every page in the split, folder by folder."""
-    holdout = {line.strip() for line in holdout_file.read_text(encoding="utf-8").splitlines()
-               if line.strip() and not line.startswith("#")}
     pages = []
     for folder in folders:
-        for line in truth_file(folder).read_text(encoding="utf-8").splitlines():
+        truth = truth_file(folder)
+        if not (folder / "pages").is_dir() or not truth.exists():
+            raise DataError(f"{folder}: expected {folder / 'pages'}/ and truth in {truth}")
+        holdout = holdout_names(folder, holdout_file)
+        sums = manifest_sha256(folder)
+        for number, line in enumerate(truth.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
             row = json.loads(line)
+            page = folder / "pages" / row["file"]
+            if not page.exists():
+                raise DataError(f"{truth}:{number}: page {page} is missing")
+            if sums and hashlib.sha256(page.read_bytes()).hexdigest() != sums.get(row["file"]):
+                raise DataError(f"{page}: sha256 differs from {folder.name}.manifest.tsv "
+                                "(the truth was written for other bytes)")
             held = row["file"] in holdout
             if split == "all" or (split == "holdout") == held:
-                pages.append((folder.name, row, folder / "pages" / row["file"]))
+                pages.append((folder.name, row, page))
     return pages
 
 
@@ -94,9 +127,9 @@ def figures(rows: list[dict]) -> dict[str, float]:
             if any(k in r for r in rows)}
 
 
-def decode(raw: bytes) -> str:
+def decode(raw: bytes, known: str | None = None) -> str:
     found = _META_CHARSET.search(raw[:4096])
-    encoding = found.group(1).decode().lower() if found else "utf-8"
+    encoding = known or (found.group(1).decode().lower() if found else "utf-8")
     if encoding in ("gb2312", "gbk", "x-gbk"):
         encoding = "gb18030"
     try:
@@ -105,9 +138,10 @@ def decode(raw: bytes) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
-def time_trafilatura(paths: list[Path], repeat: int) -> float:
+def time_trafilatura(pages: list[tuple[str, dict, Path]], repeat: int) -> float:
+    """trafilatura's pages/s on the same pages, each decoded beforehand (its truth encoding if known)."""
     import trafilatura
-    docs = [decode(p.read_bytes()) for p in paths]
+    docs = [decode(p.read_bytes(), row.get("encoding")) for _, row, p in pages]
     trafilatura.bare_extraction(docs[0], with_metadata=True)
     start = time.perf_counter()
     for _ in range(repeat):
@@ -120,7 +154,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="+", type=Path)
     parser.add_argument("--split", choices=("all", "dev", "holdout"), default="all")
-    parser.add_argument("--holdout", type=Path, default=HERE / "extract" / "holdout.txt")
+    parser.add_argument("--holdout", type=Path, help="one holdout list for every folder")
     parser.add_argument("--cmd", default="lendwatch extract")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--vs-trafilatura", action="store_true")
@@ -128,7 +162,11 @@ def main() -> int:
     for key in ("full", "title", "date", "speed-ratio"):
         parser.add_argument(f"--min-{key}", type=float)
     args = parser.parse_args()
-    pages = load(args.data, args.split, args.holdout)
+    try:
+        pages = load(args.data, args.split, args.holdout)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     paths = [p for _, _, p in pages]
     argv = shlex.split(args.cmd) + [str(p) for p in paths] * args.repeat
     start = time.perf_counter()
@@ -155,7 +193,7 @@ def main() -> int:
     line = f"all [{args.split}]: " + " ".join(f"{k}={v:.0%}" for k, v in figs.items()) \
         + f" pages/s={speed:.1f} (n={len(every)})"
     if args.vs_trafilatura:
-        theirs = time_trafilatura(paths, args.repeat)
+        theirs = time_trafilatura(pages, args.repeat)
         figs["speed-ratio"] = speed / theirs
         line += f" trafilatura_pages/s={theirs:.1f} ratio={speed / theirs:.2f}"
     ok = True

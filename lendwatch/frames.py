@@ -70,20 +70,18 @@ class Desk:
         size, first and last publication time, outlets and topics; largest first."""
         arts = self.articles(**filters)
         arts["story_id"] = arts["story_id"].fillna(arts["id"])
-        rows = []
-        for story_id, group in arts.groupby("story_id", sort=False):
-            first = group.iloc[0]
-            rows.append({"story_id": story_id, "title_display": first["title_display"], "outlet": first["outlet"],
-                         "articles": len(group), "first_published": group["published_at"].min(),
-                         "last_published": group["published_at"].max(),
-                         "outlets": sorted(set(group["outlet"])),
-                         "topics": sorted({t for ts in group["topics"] for t in ts}),
-                         "negative": int((group["sentiment"] == "negative").sum())})
+        arts["negative"] = (arts["sentiment"] == "negative").astype("int64")
+        groups = arts.groupby("story_id", sort=False)
+        frame = groups.agg(articles=("id", "size"), first_published=("published_at", "min"),
+                           last_published=("published_at", "max"), negative=("negative", "sum"),
+                           outlets=("outlet", lambda s: sorted(set(s))),
+                           topics=("topics", lambda s: sorted({t for ts in s for t in ts})))
+        first = groups[["title_display", "outlet"]].nth(0).set_index(arts.loc[groups.head(1).index, "story_id"])
+        frame = first.join(frame).rename_axis("story_id").reset_index()
+        frame = frame.astype({"story_id": "Int64", "articles": "int64"})
         columns = ["story_id", "title_display", "outlet", "articles", "first_published", "last_published",
                    "outlets", "topics", "negative"]
-        frame = pd.DataFrame.from_records(rows, columns=columns)
-        frame["story_id"] = frame["story_id"].astype("Int64")
-        return frame.sort_values(["articles", "first_published"], ascending=[False, True], ignore_index=True)
+        return frame[columns].sort_values(["articles", "first_published"], ascending=[False, True], ignore_index=True)
 
     def complaints(self) -> pd.DataFrame:
         """Complaint records (``id`` is the article's; ``outlet`` the platform), by filing time."""

@@ -121,7 +121,7 @@ def topic_shares(topics: list[dict], title: str, previous_label: str | None) -> 
     rows = [t for t in topics if t["count"] or (previous_label and t["prev_count"])]
     rows = list(reversed(rows))  # largest at the top
     with rc_context(chart_rc()):
-        fig = Figure(figsize=(WIDTH_IN, 0.45 * max(len(rows), 1) + 1.2), layout="constrained")
+        fig = Figure(figsize=(WIDTH_IN, 0.36 * max(len(rows), 1) + 1.2), layout="constrained")
         ax = fig.add_subplot()
         _style(ax)
         y = list(range(len(rows)))

@@ -207,3 +207,17 @@ def snapshot(engine: Engine) -> dict:
         "crawls": crawls or 0,
         "last_crawl": crawled_last,
     }
+
+
+def model_confusion(engine: Engine) -> tuple[dict[str, list[int]], str]:
+    """The recorded models' confusion counts (class → ``[tp, fn, fp, tn]``, :mod:`analysis.confusion`)
+    and the note of where they were measured; empty when no model recorded them."""
+    t = schema.models
+    with engine.connect() as conn:
+        found = conn.execute(select(t.c.metrics).order_by(t.c.name)).scalars().all()
+    confusion, measured_on = {}, ""
+    for metrics in found:
+        if isinstance(metrics, dict) and isinstance(metrics.get("confusion"), dict):
+            confusion |= metrics["confusion"]
+            measured_on = metrics.get("confusion_on") or measured_on
+    return confusion, measured_on

@@ -2,8 +2,9 @@
 
 ``Filters.parse(params)`` validates a query string (a bad value raises ``FilterError`` naming the
 parameter) and ``Filters.url()`` writes one back; ``query(**params)`` writes a report figure's
-filter; ``link_figures(html, target)`` points a report's figures (``<span class="fig"
-data-browse="QUERY"><a class="n" …>``) at the list their filter names.
+filter (``stories_query`` for a count of stories, which opens ``/stories``); ``link_figures(html,
+target)`` points a report's figures (``<span class="fig" data-browse="QUERY"><a class="n" …>``) at the
+list their filter names.
 """
 
 import html as htmllib
@@ -128,6 +129,19 @@ def _encode(pairs) -> list[tuple[str, str]]:
 def query(**params) -> str:
     """A report figure's list filter (``from_`` for ``from``), parameters in the order given."""
     return urlencode(_encode((name.rstrip("_"), value) for name, value in params.items()))
+
+
+STORIES = "stories?"  # a figure filter with this prefix names the /stories list, not /articles
+
+
+def stories_query(**params) -> str:
+    """A report figure's filter for a count of stories (the ``/stories`` list of ``query(**params)``)."""
+    return STORIES + query(**params)
+
+
+def list_path(figure_query: str) -> str:
+    """The browsing site's path and query for a figure's filter."""
+    return "/" + figure_query if figure_query.startswith(STORIES) else "/articles?" + figure_query
 
 
 def link_figures(html: bytes, target: Callable[[str], str | None]) -> bytes:

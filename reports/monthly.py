@@ -23,8 +23,9 @@ from sqlalchemy import Engine
 from lendwatch import atomic
 from lendwatch.records import SHANGHAI
 from lendwatch.vocabulary import month_label, parse_month, sentiment_label, shift_month, topic_label
-from reports import data, metrics, sections, text
+from reports import data, estimates, metrics, sections, text
 from reports.figures import link
+from reports.tables import csv_bytes
 
 FORMATS = {"md", "html", "pdf"}
 GENERATED_PREFIX = "生成时间："
@@ -89,6 +90,7 @@ def gather(engine: Engine, month: str) -> dict:
         return ctx
     prev = data.month_articles(engine, shift(-1), detail=False)
     ctx.update(metrics.summarise(rows, prev, month), rows=rows, prev_rows=prev)
+    estimates.gather(engine, ctx)
     figures = [figure for section in sections.SECTIONS for figure in section.gather(engine, ctx)]
     ctx["lead"] = text.lead_sentences(ctx)
     ctx["listed"] = _listed(rows, ctx["relevant_rows"])
@@ -112,7 +114,9 @@ def environment() -> Environment:
                       autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters.update(pct=text.pct, pp=text.pp, signed=text.signed, cn_date=text.cn_date, beijing=text.beijing, md=text.md_text, md_prose=text.md_prose,
+    env.filters.update(pct=text.pct, pp=text.pp, signed=text.signed, cn_date=text.cn_date, beijing=text.beijing,
+                       md=text.md_text, md_prose=text.md_prose, estimate=text.estimate,
+                       estimate_change=text.estimate_change,
                        md_url=text.md_url, web_url=text.web_url, short=text.short, topic_label=topic_label,
                        sentiment_label=sentiment_label,
                        id_list=lambda ids: "、".join(f"#{i}" for i in ids),
@@ -131,6 +135,7 @@ def _write_files(files_dir: Path, ctx: dict) -> list[Path]:
     """Charts and tables into the new folder ``files_dir`` (a rebuild keeps no stale file)."""
     files_dir.mkdir(parents=True)
     outputs = {f"{name}.png": png for name, png in ctx["charts"].items()} | sections.tables(ctx)
+    outputs |= {name: csv_bytes(rows) for name, rows in estimates.tables(ctx).items()}
     written = []
     for name, content in sorted(outputs.items()):
         path = files_dir / name

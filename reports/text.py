@@ -19,6 +19,22 @@ def pp(delta: float | None) -> str:
     return "持平" if points == 0 else f"{points:+.1f} 个百分点"
 
 
+def estimate(e: dict | None) -> str:
+    """A corrected share with its 90 % interval, e.g. ``27%（12–42%）``; ``—`` when there is none."""
+    if not e or e.get("adjusted") is None:
+        return "—"
+    return f"{100 * e['adjusted']:.0f}%（{100 * e['low']:.0f}–{100 * e['high']:.0f}%）"
+
+
+def estimate_change(c: dict | None, interval: bool = False) -> str:
+    """A corrected change in percentage points and whether its 90 % interval excludes zero (with the
+    interval when ``interval``)."""
+    if not c:
+        return "—"
+    bounds = f"，区间 {100 * c['low']:+.1f} 至 {100 * c['high']:+.1f}" if interval else ""
+    return f"{pp(c['adjusted'])}（{'显著' if c['significant'] else '不显著'}{bounds}）"
+
+
 def signed(value: int | None, rate: float | None = None) -> str:
     if value is None:
         return "—"

@@ -11,6 +11,7 @@ from reports import monthly
 from reports.browse import index
 from lendwatch.db import read_only
 from reports.browse.app import BrowseApp, link_figures
+from reports.filters import list_path
 
 FIGURE = re.compile(r'<span class="fig" data-browse="([^"]*)"><a class="n"( href="[^"]*")?>([\d,]+)</a></span>')
 
@@ -46,11 +47,13 @@ def test_every_figure_link_lists_as_many_articles_as_it_counts(served):
     assert len(figures) >= 30
     kinds = set()
     for query, href, value in figures:
-        assert href == f' href="/articles?{query}"'
-        url = "/articles?" + htmllib.unescape(query)
+        url = list_path(htmllib.unescape(query))
+        assert href == f' href="{htmllib.escape(url)}"'
         assert total(page(app, url)) == int(value.replace(",", "")), url
-        kinds.update(k for k, _ in (p.split("=", 1) for p in htmllib.unescape(query).split("&")))
+        kinds.update(k for k, _ in (p.split("=", 1) for p in url.split("?", 1)[1].split("&")))
     assert kinds >= {"month", "relevant", "topic", "sentiment", "from", "to", "lender", "outlet", "story", "source"}
+    stories = [v for q, _, v in figures if q.startswith("stories?")]
+    assert stories == ["9"]  # 报道事件 opens the list of September's 9 stories, not of its 12 articles
 
 
 def test_link_figures_touches_only_figure_markup():

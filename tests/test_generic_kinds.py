@@ -38,6 +38,22 @@ def test_sitemap_index_and_urlset_requests_are_counted_on_failure_and_articles_f
     assert spider.crawler.stats.get_value("lendwatch/dropped/unsupported-scheme") == 1
 
 
+def test_news_sitemap_publication_date_and_title_are_hints_over_lastmod():
+    spider = sitemap_spider()
+    body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+            f'<url><loc>{ROOT}/zwgk/1.html</loc><lastmod>2024-06-30</lastmod><news:news>'
+            '<news:publication><news:name>示例</news:name><news:language>zh</news:language></news:publication>'
+            '<news:publication_date>2024-06-03T09:30:00+08:00</news:publication_date>'
+            '<news:title>网贷催收新规发布</news:title></news:news></url>'
+            f'<url><loc>{ROOT}/zwgk/2.html</loc><lastmod>2024-05-01</lastmod></url></urlset>').encode()
+    first, second = spider.parse_sitemap(XmlResponse(f"{ROOT}/s1.xml", body=body))
+    assert first.cb_kwargs["fallback_date"].isoformat() == "2024-06-03T09:30:00+08:00"
+    assert first.cb_kwargs["fallback_title"] == "网贷催收新规发布"
+    assert second.cb_kwargs["fallback_date"].date().isoformat() == "2024-05-01"
+    assert second.cb_kwargs["fallback_title"] is None
+
+
 def test_gzipped_sitemap_robots_lines_and_a_page_that_is_no_sitemap():
     spider = sitemap_spider(allow=None)
     gz = TextResponse(f"{ROOT}/s.xml.gz", body=gzip.compress(urlset(f"{ROOT}/a.html")))

@@ -1,9 +1,9 @@
-"""analysis.quantify: corrected shares and their intervals, checked on synthetic months with known shares."""
+"""reports.quantify: corrected shares and their intervals, checked on synthetic months with known shares."""
 
 import numpy as np
 import pytest
 
-from analysis.quantify import adjust, change, share
+from reports.quantify import adjust, change, share
 
 TPR, FPR = 0.8, 0.12  # the synthetic classifier's error rates
 
@@ -55,3 +55,11 @@ def test_bad_inputs_are_refused():
         share([], [True, False], [True, False])
     with pytest.raises(ValueError):
         share([True], [True], [True, False])
+
+
+def test_figures_depend_on_the_counts_not_the_order():
+    rng = np.random.default_rng(3)
+    val_truth, val_pred = _validation(rng)
+    month = _classify(rng.random(200) < 0.3, rng)
+    swap = rng.permutation(len(val_truth))
+    assert share(month, val_truth, val_pred) == share(rng.permutation(month), val_truth[swap], val_pred[swap])

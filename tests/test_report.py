@@ -453,7 +453,7 @@ def test_publishable_wording(built, engine):
     for text in (md, html):
         assert "UTC" not in text and "analyses." not in text and "extra.outlet" not in text and "../" not in text
         assert "团队" not in text
-    anchor = re.search(r'<td>报道事件（相关，转载归并）</td><td class="n"><a class="n" href="#(f\d+)">9</a>', html).group(1)
+    anchor = re.search(r'<td>报道事件（相关，转载归并）</td><td class="n"><span class="fig" data-browse="stories\?month=2024-09&amp;relevant=1"><a class="n" href="#(f\d+)">9</a>', html).group(1)
     assert re.search(rf'<li id="{anchor}">报道事件[^<]*（9）', html)
     one = re.findall(r"^- \S (\d+月\d+日)：\d+ 篇，主要报道", md.split("## 一")[1].split("## 二")[0], re.M)
     seven = re.findall(r"^- 峰值日 (\d+月\d+日)：", md.split("## 七")[1].split("## 附录")[0], re.M)

@@ -208,15 +208,10 @@ def test_two_megabyte_text_is_bounded():
     assert all(e in text for e in r.evidence)
 
 
-def test_deterministic_and_fast_enough():
+def test_deterministic():
+    """Speed is measured by bench/analysis_bench.py, not here."""
     text = _article(1500)[:1500]
     assert score(text) == score(text)
-    score(text)  # warm
-    start = time.perf_counter()
-    for _ in range(100):
-        score(text)
-    per_article = (time.perf_counter() - start) / 100
-    assert per_article < 0.005  # budget is 2 ms on a quiet core; leave room for a busy test machine
 
 
 def test_sentence_spans_are_slices_and_cover_text():

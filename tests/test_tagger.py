@@ -112,17 +112,6 @@ def test_sentiment_failure_is_recorded_not_raised(monkeypatch):
     assert any("model missing" in e for e in t.evidence["errors"])
 
 
-def test_speed(sentiment):
-    text = (ARTICLE * 8)[:1500]
-    tag(text)  # warm caches
-    n = 50
-    start = time.perf_counter()
-    for _ in range(n):
-        tag(text, title="网贷逾期后遭爆通讯录")
-    per_call = (time.perf_counter() - start) / n
-    assert per_call < 0.02, f"{per_call * 1000:.1f} ms per 1,500-char article"
-
-
 def test_segment_keeps_domain_words():
     from lendwatch.segment import segment
 

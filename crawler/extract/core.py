@@ -68,7 +68,7 @@ def extract(body: bytes, url: str | None = None, declared_encoding: str | None =
     author = find_author(root, meta, ld, title_el, options)
 
     pagehtml.strip_furniture(root, options)
-    chosen, segs = pagehtml.find_body(root, options)
+    chosen, segs = pagehtml.find_body(root, options, title_el)
     lines = pagehtml.body_paragraphs(chosen, segs, options)
     title_key = norm_key(title) if title else None
     if title_key and lines and norm_key(lines[0]) == title_key:

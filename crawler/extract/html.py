@@ -21,6 +21,8 @@ BLOCK_TAGS = frozenset((
 ))
 # Paragraph-like blocks whose score counts for the container around them.
 _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "dd", "figcaption"))
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+SENTENCE_MIN_CHARS = 25  # shorter lines right under a headline are bylines, dates and decks
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[，。！？；：、,.!?;]")
@@ -78,23 +80,36 @@ def strip_non_text(root) -> None:
             drop(el)
 
 
-def is_furniture(el, options: ExtractOptions) -> bool:
-    """True when the class or id names page furniture (nav, footer, share, comment, related, ...)."""
+def furniture_words(el, options: ExtractOptions) -> set[str]:
+    """The parts of the class or id that name page furniture (nav, footer, share, comment, related…)."""
     names = (el.get("class") or "") + " " + (el.get("id") or "")
     names = _CAMEL_CASE.sub(r"\1 \2", names).lower()  # adInContent -> ad in content
     if not names.strip():
+        return set()
+    return {part for part in _CLASS_SPLIT.split(names)
+            if part in options.boilerplate_words or part.startswith(options.boilerplate_prefixes)}
+
+
+def _reads_as_article(el, options: ExtractOptions) -> bool:
+    """Much sentence text and few links: an article, whatever a weak class word (side, tag) says."""
+    text = node_text(el)
+    if len(text) < options.article_block_chars:
         return False
-    for part in _CLASS_SPLIT.split(names):
-        if part in options.boilerplate_words or part.startswith(options.boilerplate_prefixes):
-            return True
-    return False
+    links = sum(len(node_text(a)) for a in el.iter("a"))
+    return links <= len(text) * 0.1 and len(_PUNCT.findall(text)) * 40 >= len(text)
 
 
 def strip_furniture(root, options: ExtractOptions) -> None:
-    """Remove navigation, footers, share bars, comments, related links and banners (in place)."""
+    """Remove navigation, footers, share bars, comments, related links and banners (in place).
+
+    An element named only by a weak word (``editor-preview-side``) that reads as an article stays."""
     doomed = [el for el in root.iter(_FURNITURE_TAGS)]
-    doomed += [el for el in root.xpath("//*[@class or @id]")
-               if el.tag not in ("html", "body") and is_furniture(el, options)]
+    for el in root.xpath("//*[@class or @id]"):
+        if el.tag in ("html", "body"):
+            continue
+        words = furniture_words(el, options)
+        if words and not (words <= options.weak_furniture_words and _reads_as_article(el, options)):
+            doomed.append(el)
     for el in doomed:
         # a wrapper holding the headline is the page frame, whatever its name says
         if el.getparent() is not None and el.find(".//h1") is None:
@@ -173,32 +188,76 @@ def _container(block):
     return block.getparent() if block.tag in _PARAGRAPH_TAGS and block.getparent() is not None else block
 
 
-def find_body(root, options: ExtractOptions) -> tuple[list, list[Segment]]:
-    """The element(s) holding the article and all segments; empty list when nothing qualifies."""
+def _chain(block) -> list:
+    """The container of a paragraph block and the two elements above it (where its score counts)."""
+    node, chain = _container(block), []
+    while node is not None and len(chain) < 3:
+        chain.append(node)
+        node = node.getparent()
+    return chain
+
+
+def _after_headline(root, headline, segs: list[Segment], scored: set) -> Segment | None:
+    """The first sentence-like segment after the headline element in document order (not a date
+    line, a repeated headline or a subheading); None without one."""
+    if headline is None or headline.getroottree().getroot() is not root:
+        return None
+    inside = set(headline.iter())
+    seen = False
+    for el in root.iter():
+        if el is headline:
+            seen = True
+        elif seen and el not in inside:
+            after = el
+            break
+    else:
+        return None
+    order = {el: i for i, el in enumerate(root.iter())}
+    start = order[after]
+    return next((seg for seg in segs if id(seg) in scored and order.get(seg.block, -1) >= start
+                 and seg.block.tag not in _HEADINGS and len(seg.text) >= SENTENCE_MIN_CHARS
+                 and _PUNCT.search(seg.text)), None)
+
+
+def find_body(root, options: ExtractOptions, headline=None) -> tuple[list, list[Segment]]:
+    """The element(s) holding the article and all segments; empty list when nothing qualifies.
+
+    The best-scoring container wins, except that one which starts right after the ``headline``
+    element wins over a better-scoring one elsewhere (a list of teasers, a later forum post) when it
+    scores at least ``headline_body_ratio`` of it."""
     segs = segments(root)
     scores: dict = {}
     own: dict = {}
+    scored: set = set()
     for seg in segs:
         score = _segment_score(seg, options)
         if not score:
             continue
+        scored.add(id(seg))
         own[seg.block] = own.get(seg.block, 0.0) + score
-        node, weight = _container(seg.block), 1.0
-        for _ in range(3):
-            if node is None:
-                break
+        weight = 1.0
+        for node in _chain(seg.block):
             scores[node] = scores.get(node, 0.0) + score * weight
-            node, weight = node.getparent(), weight / 2
+            weight /= 2
     if not scores:
         return [], segs
-    best = max(scores, key=scores.get)
+    best = top = max(scores, key=scores.get)
+    first = _after_headline(root, headline, segs, scored)
+    if first is not None:
+        above_best = set(best.iterancestors()) | {best}
+        apart = [el for el in _chain(first.block) if el not in above_best]  # not holding the best
+        near = max(apart, key=lambda el: scores.get(el, 0.0)) if apart else None
+        if near is not None and best not in set(near.iterancestors()) \
+                and scores.get(near, 0.0) >= scores[best] * options.headline_body_ratio:
+            best = near
     chosen = [best]
     parent = best.getparent()
     if parent is not None:
         threshold = scores[best] * options.sibling_ratio
+        ceiling = scores[best] if best is not top else float("inf")  # not what the headline beat
         # sibling containers that score well, and sibling paragraphs that read as sentences
         # (an answer's opening line before its list)
-        chosen = [el for el in parent if el is best or scores.get(el, 0.0) >= threshold
+        chosen = [el for el in parent if el is best or threshold <= scores.get(el, 0.0) <= ceiling
                   or (el.tag in _PARAGRAPH_TAGS and own.get(el, 0.0) >= options.sibling_paragraph_score)]
     return chosen, segs
 

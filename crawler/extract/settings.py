@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-EXTRACTION_VERSION = "1.3"
+EXTRACTION_VERSION = "1.4"
 
 # Words that, as a part of an element's class or id, mark page furniture rather than article text.
 _BOILERPLATE_WORDS = (
@@ -30,6 +30,7 @@ _BOILERPLATE_LINES = (
     r"^正在加载", r"返回\S{1,6}，查看更多$", r"成为第一个.{0,4}的人",
     r"^[（(【\[]?\s*(本文来源[：:]\s*\S{1,30}\s*)?(责任编辑|责编|编辑|校对|审核|值班编辑)\s*[：:]\s*\S{0,20}\s*[）)】\]]?$",
     r"^(发布|发表|更新|发稿)?(时间|日期)\s*[:：].{0,60}$",
+    r"^本(作品|文)采用.{0,30}(协议|许可)",  # a licence notice under a post
     r"^打开(.{0,6})APP", r"^(我要|我有话)(评论|说)", r"^(返回|回到)(顶部|首页)",
 )
 
@@ -46,6 +47,7 @@ class ExtractOptions:
     min_body_chars: int = 30            # less text than this in the best container: no article
     sibling_ratio: float = 0.3          # merge sibling containers scoring this share of the best
     sibling_paragraph_score: float = 4.0  # and sibling paragraphs scoring this much themselves
+    headline_body_ratio: float = 0.2    # the container right after the headline wins at this share of the best
     # metadata
     title_max_chars: int = 200
     site_part_chars: int = 16           # a <title> part this short may be a site, channel or tag name
@@ -53,6 +55,9 @@ class ExtractOptions:
     date_line_chars: int = 120          # how far after the title a month-day / relative date may sit
     boilerplate_words: frozenset[str] = field(default_factory=lambda: frozenset(_BOILERPLATE_WORDS))
     boilerplate_prefixes: tuple[str, ...] = _BOILERPLATE_PREFIXES
+    # furniture words too weak to drop a block that reads as an article (editor-preview-side)
+    weak_furniture_words: frozenset[str] = frozenset(("side", "rec", "tag", "tags", "hot", "foot"))
+    article_block_chars: int = 300
     boilerplate_lines: re.Pattern = field(
         default_factory=lambda: re.compile("|".join(_BOILERPLATE_LINES), re.I))
     # a related-links heading inside the body: it and the title-like lines after it are dropped

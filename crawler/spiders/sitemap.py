@@ -7,6 +7,7 @@ so that every request, nested sitemaps and articles alike, goes through
 
 from typing import Literal
 
+from lxml import etree
 from pydantic import field_validator
 from scrapy.http import XmlResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
@@ -37,6 +38,26 @@ def sitemap_body(response, max_size: int) -> bytes | None:
     if isinstance(response, XmlResponse) or response.url.endswith((".xml", ".xml.gz")):
         return response.body
     return None
+
+
+_NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+def news_entries(body: bytes) -> dict[str, tuple[str | None, str | None]]:
+    """``loc`` -> (``news:title``, ``news:publication_date``) of a Google News sitemap's entries
+    (Scrapy's ``Sitemap`` flattens the nested ``<news:news>`` away); empty for other sitemaps."""
+    if b"sitemap-news" not in body:
+        return {}
+    parser = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False, no_network=True)
+    root = etree.fromstring(body, parser=parser)
+    found = {}
+    for url in root.iter("{*}url") if root is not None else ():
+        loc = (url.findtext("{*}loc") or "").strip()
+        title = (url.findtext(f"{_NEWS}news/{_NEWS}title") or "").strip()
+        when = (url.findtext(f"{_NEWS}news/{_NEWS}publication_date") or "").strip()
+        if loc and (title or when):
+            found[loc] = (title or None, when or None)
+    return found
 
 
 class SitemapSpider(SourceSpider):
@@ -74,9 +95,15 @@ class SitemapSpider(SourceSpider):
         if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
             self.logger.warning("ignoring invalid sitemap %s", response.url)
             return
+        news = news_entries(body) if sitemap.type == "urlset" else {}
         for entry in self.sitemap_filter(sitemap):
             if sitemap.type == "sitemapindex":
                 yield self.request(entry["loc"], self.parse_sitemap)
-            elif self.allow.search(entry["loc"]):  # lastmod: the entry's date, a hint for its page
-                lastmod = parse_date(entry["lastmod"]) if entry.get("lastmod") else None
-                yield self.article_request(entry["loc"], cb_kwargs={"fallback_date": lastmod})
+            elif self.allow.search(entry["loc"]):
+                # hints for the page: news:publication_date (else lastmod) and news:title
+                title, published = news.get(entry["loc"], (None, None))
+                when = parse_date(published) if published else None
+                if when is None and entry.get("lastmod"):
+                    when = parse_date(entry["lastmod"])
+                yield self.article_request(entry["loc"], cb_kwargs={"fallback_date": when,
+                                                                    "fallback_title": title})

@@ -24,7 +24,7 @@ from lendwatch.vocabulary import ENTITIES, MONTH, SENTIMENTS, TOPICS, month_labe
 from reports import tables
 from reports.browse import columns, feeds, pgsearch, queries
 from reports.browse.search import QueryError, highlight, snippet, term_pattern
-from reports.filters import LABELS, FilterError, Filters
+from reports.filters import LABELS, FilterError, Filters, list_path
 from reports.filters import link_figures as _link_figures
 
 PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -341,7 +341,7 @@ def link_figures(html: bytes) -> bytes:
     The report file links each number to its appendix; served here, the number opens the
     filtered list ``/articles?…`` that its ``data-browse`` attribute names (same-site only).
     """
-    return _link_figures(html, lambda query: "/articles?" + query)
+    return _link_figures(html, list_path)
 
 
 def mark_evidence(text: str, marks: list[tuple[str, str]]) -> Markup:

@@ -26,7 +26,7 @@ from lendwatch.vocabulary import SENTIMENTS, is_month, month_label, topic_label
 from reports.browse import queries
 from reports.browse.app import (REPORT_CSP, REPORT_NAME, article_query, article_view, base_tag, csv_bytes,
                                 environment)
-from reports.filters import LABELS, Filters, link_figures
+from reports.filters import LABELS, STORIES, Filters, link_figures
 
 MANIFEST = ".lendwatch-site"
 PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
@@ -127,6 +127,8 @@ def snapshot_page(body: bytes, encoding: str | None, content_type: str | None, u
 def static_figures(html: bytes, lists: dict[tuple[str, str], str]) -> bytes:
     """A report's figures linked to the static list of exactly their filter, else left on their appendix."""
     def target(query: str) -> str | None:
+        if query.startswith(STORIES):
+            return None  # no static list of stories by month
         params = parse_qs(query)
         if len(params) == 1:
             (kind, values), = params.items()

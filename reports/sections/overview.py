@@ -4,7 +4,7 @@ from lendwatch.vocabulary import month_label, shift_month
 from reports import charts as draw
 from reports import data, metrics
 from reports.figures import Figure
-from reports.filters import query
+from reports.filters import query, stories_query
 
 
 def gather(engine, ctx: dict) -> list[Figure]:
@@ -20,7 +20,7 @@ def gather(engine, ctx: dict) -> list[Figure]:
                browse={"browse_relevant": query(month=month, relevant=True),
                        "browse_prev_relevant": query(month=prev_month, relevant=True)}),
         Figure(ov, "报道事件（列出各事件的编号，即其首篇文章的编号）", sorted({r["story_id"] for r in rel}),
-               ref="ref_stories"),
+               ref="ref_stories", browse={"browse_stories": stories_query(month=month, relevant=True)}),
     ]
     if ctx["yoy"]:
         figures.append(Figure(ctx["yoy"], browse={"browse_total": query(month=last_year),

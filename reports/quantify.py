@@ -9,7 +9,8 @@ its bounds are percentiles of the corrected share over ``n_boot`` replicates.
 
 ``share(predicted, val_truth, val_predicted)`` gives one month's :class:`Share`; ``change(before, after,
 val_truth, val_predicted)`` the change between two months, with the same validation resample in each
-replicate, and whether its interval excludes zero. Pure functions of boolean sequences; numpy only.
+replicate, and whether its interval excludes zero; ``pairs(cells)`` turns stored confusion counts
+(:mod:`analysis.confusion`) back into validation sequences. Pure functions; numpy only.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ class Change:
     significant: bool  # the interval excludes zero
 
 
+def pairs(cells: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(truth, predicted) boolean arrays holding the confusion counts ``[tp, fn, fp, tn]``."""
+    tp, fn, fp, tn = cells
+    truth = np.repeat([True, True, False, False], [tp, fn, fp, tn])
+    return truth, np.repeat([True, False, True, False], [tp, fn, fp, tn])
+
+
 def adjust(q, tpr, fpr):
     """Adjusted classify-and-count, elementwise; where tpr <= fpr the raw share is kept."""
     q, tpr, fpr = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (q, tpr, fpr)))
@@ -61,6 +69,8 @@ def _validation_draws(val_truth, val_predicted, n_boot: int, rng) -> tuple[np.nd
     p = np.asarray(val_predicted, dtype=bool)
     if t.shape != p.shape or not len(t):
         raise ValueError("validation truth and predictions must be non-empty and of one length")
+    order = np.lexsort((p, t))  # the draws depend on the confusion counts only, not the order
+    t, p = t[order], p[order]
     idx = rng.integers(0, len(t), size=(n_boot, len(t)))
     tpr_b, fpr_b = _rates(t[idx], p[idx])
     tpr, fpr = _rates(t[None, :], p[None, :])
@@ -68,7 +78,7 @@ def _validation_draws(val_truth, val_predicted, n_boot: int, rng) -> tuple[np.nd
 
 
 def _month_draws(predicted, n_boot: int, rng) -> tuple[np.ndarray, float, int]:
-    m = np.asarray(predicted, dtype=bool)
+    m = np.sort(np.asarray(predicted, dtype=bool))  # the draws depend on the counts only, not the order
     if not len(m):
         raise ValueError("a month without articles has no share")
     return m[rng.integers(0, len(m), size=(n_boot, len(m)))].mean(axis=1), float(m.mean()), len(m)
