@@ -6,6 +6,11 @@ the first page over HTTP (and in headless Chromium when /usr/bin/chromium exists
 
     python bench/browse_bench.py --articles 100000
     python bench/browse_bench.py --articles 100000 --site   # time and size of the static export instead
+    python bench/browse_bench.py --articles 100000 --db postgresql+psycopg://postgres@127.0.0.1/browse100k
+
+With ``--db`` the articles go to that (empty, existing) PostgreSQL database instead, with their
+search rows (``article_search``), and the lists search with PostgreSQL's search; a database that
+already holds articles is used as it is.
 """
 
 import argparse
@@ -18,11 +23,12 @@ from pathlib import Path
 from urllib.parse import quote
 from wsgiref.util import setup_testing_defaults
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from lendwatch import schema
 from lendwatch.db import connect, migrate, read_only
 from lendwatch.records import SHANGHAI, sha256
+from lendwatch.searchtext import search_row
 from lendwatch.sandbox.articles import load
 from reports.browse import index
 from reports.browse.app import BrowseApp
@@ -37,11 +43,12 @@ URLS = ["/articles", "/articles?q=" + quote("催收"), "/articles?q=" + quote("�
 REGIONS = ["北京市", "上海市", "广东省", "浙江省", "杭州市", "成都市", "河北省"]
 
 
-def build_db(path: Path, count: int, seed: int = 7) -> None:
+def build_db(url: str, count: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     samples = load()
-    engine = connect(str(path))
+    engine = connect(url)
     migrate(engine)
+    postgresql = engine.dialect.name == "postgresql"
     start = datetime(2023, 1, 1, tzinfo=SHANGHAI)
     now = "2024-12-31T00:00:00+00:00"
     for batch in range(0, count, 2000):
@@ -66,7 +73,19 @@ def build_db(path: Path, count: int, seed: int = 7) -> None:
         with engine.begin() as conn:
             conn.execute(insert(schema.articles), articles)
             conn.execute(insert(schema.analyses), analyses)
+            if postgresql:
+                conn.execute(insert(schema.article_search), [search_row(a["id"], a["title"], a["text"])
+                                                             for a in articles])
     engine.dispose()
+
+
+def article_count(url: str) -> int:
+    engine = connect(url)
+    migrate(engine)
+    with engine.connect() as conn:
+        found = conn.execute(select(func.count()).select_from(schema.articles)).scalar()
+    engine.dispose()
+    return found
 
 
 def time_app(app, url: str, repeat: int) -> tuple[float, float]:
@@ -107,15 +126,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--site", action="store_true", help="time the static export (lendwatch site) instead")
+    parser.add_argument("--db", help="an empty PostgreSQL database's URL (default: a SQLite file in --out)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    db = args.out / f"browse-{args.articles}.db"
-    if not db.exists():
+    url = args.db or f"sqlite:///{args.out / f'browse-{args.articles}.db'}"
+    if not article_count(url):
         started = time.perf_counter()
-        build_db(db, args.articles)
-        print(f"built {db} ({args.articles} articles) in {time.perf_counter() - started:.1f} s")
-    engine = read_only(f"sqlite:///{db}")
-    index_path = index.default_path(f"sqlite:///{db}")
+        build_db(url, args.articles)
+        print(f"built {url} ({args.articles} articles) in {time.perf_counter() - started:.1f} s")
+    engine = read_only(url)
+    index_path = (args.out / f"browse-pg-{args.articles}.browse.sqlite" if args.db else index.default_path(url))
     started = time.perf_counter()
     summary = index.update(engine, index_path)
     print(f"index update: {summary} in {time.perf_counter() - started:.1f} s "

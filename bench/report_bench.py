@@ -4,10 +4,13 @@ Usage::
 
     python bench/report_bench.py                 # 10k and 100k articles
     python bench/report_bench.py --sizes 10000 100000 1000000
+    python bench/report_bench.py --sizes 1000000 --pg postgresql+psycopg://postgres@127.0.0.1/postgres
 
 Databases are generated in a temporary folder (never in the repository) with
 executemany; each report is built in a fresh subprocess, which prints its wall time and
-peak memory (``ru_maxrss``), so the generator's memory does not count.
+peak memory (``ru_maxrss``), so the generator's memory does not count. With ``--pg SERVER``
+the same rows are also copied (``COPY``) into a new database on that PostgreSQL server
+(dropped after) and the report timed there too.
 """
 
 import argparse
@@ -19,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 MONTHS = [f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13)]
@@ -98,12 +103,68 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
     con.close()
 
 
-def measure(db: Path, out: Path) -> None:
+TABLES = {
+    "articles": "id, canonical_url, url, source, title, published_at, author, text, text_hash, extraction_version, "
+                "first_seen_at, updated_at, extra",
+    "analyses": "article_id, model_version, lexicon_version, text_hash, relevant, topics, sentiment, p_negative, "
+                "entities, evidence, story_id, analyzed_at",
+    "complaints": "article_id, platform, complaint_id, company, issue, appeal, amount, status, filed_at, timeline",
+}
+
+
+def copy_to_postgresql(db: Path, url: str) -> None:
+    """The generated SQLite rows copied into the (empty) PostgreSQL database at ``url``."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from lendwatch import db as lendwatch_db
+
+    engine = lendwatch_db.connect(url)
+    lendwatch_db.migrate(engine)
+    engine.dispose()
+    source = sqlite3.connect(db)
+    with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)) as pg:
+        with pg.cursor() as cursor:
+            for table, columns in TABLES.items():
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in source.execute(f"SELECT {columns} FROM {table}"):
+                        copy.write_row(row)
+            cursor.execute("SELECT setval('articles_id_seq', (SELECT max(id) FROM articles))")
+            cursor.execute("ANALYZE")
+    source.close()
+
+
+@contextmanager
+def pg_database(server: str):
+    """A new database on the PostgreSQL server ``server`` (its URL), dropped on leaving."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"lendwatch_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def report(url: str, out: Path) -> dict:
+    """Wall time and peak memory of one report on ``url``, built in a fresh process."""
+    result = subprocess.run([sys.executable, __file__, "--measure", url, "--out", str(out)],
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure(url: str, out: Path) -> None:
     """Build one report and print wall time and peak RSS (run in a fresh process)."""
     from lendwatch.db import read_only
     from reports.monthly import build
 
-    engine = read_only(f"sqlite:///{db}")
+    engine = read_only(url)
     started = time.perf_counter()
     build(engine, REPORT_MONTH, out, {"md", "html"})
     seconds = time.perf_counter() - started
@@ -114,8 +175,9 @@ def measure(db: Path, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pg", metavar="SERVER", help="also time the report on this PostgreSQL server's URL")
     args = parser.parse_args()
     if args.measure:
         return measure(args.measure, args.out)
@@ -125,11 +187,17 @@ def main() -> None:
             started = time.perf_counter()
             generate(db, n)
             made = time.perf_counter() - started
-            result = subprocess.run([sys.executable, __file__, "--measure", str(db), "--out", str(Path(tmp) / f"out-{n}")],
-                                    capture_output=True, text=True, check=True)
-            figures = json.loads(result.stdout.strip().splitlines()[-1])
+            figures = report(f"sqlite:///{db}", Path(tmp) / f"out-{n}")
             print(f"{n:>9,} articles: generated in {made:.1f} s; report {REPORT_MONTH}: "
-                  f"{figures['seconds']:.2f} s, peak {figures['peak_mb']} MB")
+                  f"{figures['seconds']:.2f} s, peak {figures['peak_mb']} MB (SQLite)", flush=True)
+            if args.pg:
+                with pg_database(args.pg) as url:
+                    started = time.perf_counter()
+                    copy_to_postgresql(db, url)
+                    made = time.perf_counter() - started
+                    figures = report(url, Path(tmp) / f"out-pg-{n}")
+                print(f"{n:>9,} articles: copied in {made:.1f} s; report {REPORT_MONTH}: "
+                      f"{figures['seconds']:.2f} s, peak {figures['peak_mb']} MB (PostgreSQL)", flush=True)
 
 
 if __name__ == "__main__":

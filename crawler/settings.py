@@ -52,7 +52,6 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.SafeTargetMiddleware": 10,
     "crawler.identity.IdentityMiddleware": 90,  # before robots.txt (100) and cookies (700)
     "crawler.middlewares.SkipKnownMiddleware": 50,
-    "crawler.shared.SharedDelayMiddleware": 60,  # only with a shared Redis and a delay
     "crawler.middlewares.ConditionalListMiddleware": 560,  # outside the retries: a 304 is an answer
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,

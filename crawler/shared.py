@@ -11,8 +11,10 @@ in Redis (scrapy-redis, keys ``lendwatch:SOURCE:requests`` / ``:dupefilter``), s
   (list pages are crawled again; stored articles are skipped by the database's known URLs) and
   keeps the queue, so requests a killed run left queued are fetched now. A request a killed worker
   had taken from the queue is found again from its list page by the next run.
-- The per-site delay holds across workers: each request reserves its site's next start time in
-  Redis (``lendwatch:pace:HOST``, by Redis's clock) and waits for it.
+- Politeness holds across workers (:class:`Downloader`): each request, right before it goes out,
+  takes one of its site's ``concurrency`` open-request slots in Redis (``lendwatch:open:HOST``,
+  leased, so a killed worker's slots free within ``LEASE`` seconds) and reserves the site's next
+  start time (``lendwatch:pace:HOST``, by Redis's clock), waiting for both.
 """
 
 import os
@@ -20,6 +22,7 @@ import socket
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.core.downloader import Downloader as ScrapyDownloader
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
@@ -38,6 +41,27 @@ redis.call('SET', KEYS[1], tostring(at + tonumber(ARGV[1])), 'EX', math.ceil(at 
 return tostring(at - now)
 """
 
+# Take one of a site's ARGV[2] open-request slots (KEYS[1], a sorted set of tokens by expiry time)
+# for the token ARGV[1], held ARGV[3] seconds unless refreshed; expired tokens are dropped first.
+_TAKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[3])) + 60)
+return 1
+"""
+# Extend the tokens ARGV[2..] of KEYS[1] (still held) to ARGV[1] seconds from now.
+_REFRESH = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
+return 1
+"""
+LEASE = 30  # seconds an open request's slot lasts without a refresh (a killed worker's slots free after this)
+POLL = 0.05  # seconds between tries for a slot while a site's slots are all taken
+
 
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -52,6 +76,7 @@ def settings(url: str) -> dict:
         "SCHEDULER_QUEUE_KEY": QUEUE,
         "SCHEDULER_DUPEFILTER_KEY": DUPEFILTER,
         "SCHEDULER_PERSIST": True,  # the queue outlives a worker: a killed run's requests stay
+        "DOWNLOADER": "crawler.shared.Downloader",  # the per-site delay and concurrency across workers
     }
 
 
@@ -119,27 +144,73 @@ class SharedWorkers:
         self.server.close()
 
 
-class SharedDelayMiddleware:
-    """The site's delay (``DOWNLOAD_DELAY``) between request starts across all workers."""
+class Downloader(ScrapyDownloader):
+    """Scrapy's downloader holding each site's politeness across all workers sharing Redis.
 
-    def __init__(self, url: str, delay: float):
-        self.server = _server(url)
-        self.delay = delay
+    Right before a request goes out it takes one of the site's open-request slots in Redis
+    (``lendwatch:open:HOST``: at most the site's ``concurrency`` across all workers; a slot is
+    leased for ``LEASE`` seconds and refreshed while its request is open, so a killed worker's
+    slots free within ``LEASE``), then reserves the site's next start time (``lendwatch:pace:HOST``,
+    ``DOWNLOAD_DELAY`` after the last, by Redis's clock) and waits for it. Reserving any earlier, in
+    a downloader middleware, let the worker's own queue push a request late, close to another
+    worker's next one. (It overrides Scrapy's private ``Downloader._download``.)"""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        from twisted.internet.task import LoopingCall
+
+        self.server = _server(crawler.settings["REDIS_URL"])
+        self.pace = crawler.settings.getfloat("DOWNLOAD_DELAY")
         self.reserve = self.server.register_script(_RESERVE)
+        self.take = self.server.register_script(_TAKE)
+        self.refresh = self.server.register_script(_REFRESH)
+        self.me, self.count = worker_id(), 0
+        self.held: dict[str, set[str]] = {}  # open-slot key -> this worker's tokens in it
+        self.renewal = LoopingCall(self._renew)
+        self.renewal.start(LEASE / 3, now=False)
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        url, delay = crawler.settings.get("REDIS_URL"), crawler.settings.getfloat("DOWNLOAD_DELAY")
-        if not url or delay <= 0:
-            raise NotConfigured  # silently: no shared Redis, or no delay to keep
-        return cls(url, delay)
+    def _renew(self) -> None:
+        for key, tokens in self.held.items():
+            if tokens:
+                self.refresh(keys=[key], args=[LEASE, *tokens])
 
-    async def process_request(self, request):
+    async def _sleep(self, seconds: float) -> None:
         from twisted.internet import reactor
         from twisted.internet.task import deferLater
 
+        await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
+
+    async def _download(self, slot, request):
         host = urlsplit(request.url).hostname or ""
-        wait = float(self.reserve(keys=[f"lendwatch:pace:{host}"], args=[self.delay]))
-        if wait > 0:
-            await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
-        return None
+        key, self.count = f"lendwatch:open:{host}", self.count + 1
+        token = f"{self.me}:{self.count}"
+        slot.transferring.add(request)  # its place in this worker's concurrency while it waits
+        try:
+            while not self.take(keys=[key], args=[token, slot.concurrency, LEASE]):
+                await self._sleep(POLL)
+            self.held.setdefault(key, set()).add(token)
+            wait = float(self.reserve(keys=[f"lendwatch:pace:{host}"], args=[self.pace])) if self.pace > 0 else 0
+            if wait > 0:
+                await self._sleep(wait)
+        except BaseException:
+            self._release(key, token)
+            raise
+        finally:
+            slot.transferring.discard(request)
+        try:
+            return await super()._download(slot, request)
+        finally:
+            self._release(key, token)
+
+    def _release(self, key: str, token: str) -> None:
+        self.held.get(key, set()).discard(token)
+        self.server.zrem(key, token)
+
+    def close(self) -> None:
+        if self.renewal.running:
+            self.renewal.stop()
+        for key, tokens in self.held.items():
+            if tokens:
+                self.server.zrem(key, *tokens)
+        self.server.close()
+        super().close()

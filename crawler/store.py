@@ -10,6 +10,7 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 
 from lendwatch import schema
 from lendwatch.records import ArticleRecord, PageRecord, now_utc, sha256, to_local_iso
+from lendwatch.searchtext import search_row
 
 # --- sources and runs -------------------------------------------------------
 
@@ -152,15 +153,28 @@ def _upsert_article_row(conn, article: ArticleRecord, page_id: int | None) -> st
                          .where(a.c.canonical_url == article.canonical_url)).first()
     if found is None:
         now = now_utc()
-        conn.execute(insert(a).values(canonical_url=article.canonical_url, page_id=page_id,
-                                      first_seen_at=now, updated_at=now, **values))
+        article_id = conn.execute(insert(a).values(canonical_url=article.canonical_url, page_id=page_id,
+                                                   first_seen_at=now, updated_at=now, **values)
+                                  ).inserted_primary_key[0]
+        _write_search(conn, article_id, values)
         return "new"
     if (found.text_hash, found.title, found.published_at, found.date_source) == (
             values["text_hash"], values["title"], values["published_at"], values["date_source"]):
         return "unchanged"
     conn.execute(update(a).where(a.c.id == found.id).values(page_id=page_id, updated_at=now_utc(),
                                                              **values))
+    if (found.text_hash, found.title) != (values["text_hash"], values["title"]):
+        _write_search(conn, found.id, values)
     return "updated"
+
+
+def _write_search(conn, article_id: int, values: dict) -> None:
+    """PostgreSQL's search row of the article (:mod:`lendwatch.searchtext`), replaced."""
+    if conn.dialect.name != "postgresql":
+        return  # SQLite's search is the browse index file
+    s = schema.article_search
+    conn.execute(delete(s).where(s.c.article_id == article_id))
+    conn.execute(insert(s).values(search_row(article_id, values["title"], values["text"])))
 
 
 def save_article(engine: Engine, article: ArticleRecord, page_id: int | None = None) -> str:

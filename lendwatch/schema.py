@@ -2,6 +2,7 @@
 
 The tables as the newest migration (``lendwatch/migrations/versions/``) leaves them; a change
 here goes with a revision there (a test compares the two).
+Tables in ``POSTGRESQL_ONLY`` exist on PostgreSQL alone (SQLite's search is the browse index file).
 Times are ISO-8601 strings with an offset: ``published_at`` in Asia/Shanghai
 (so a prefix such as ``2024-09`` selects a local month), system times in UTC.
 """
@@ -11,6 +12,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     JSON,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 metadata = MetaData()
 
@@ -130,6 +133,17 @@ models = Table(
     Column("measured_on", Text),
     Column("recorded_at", String(40), nullable=False),
 )
+
+# --- PostgreSQL's search (lendwatch.searchtext): written with the article, in its transaction ------
+article_search = Table(
+    "article_search",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("stream", Text, nullable=False),  # title and text as search tokens, space-separated
+    Column("lexemes", ARRAY(Text), nullable=False),  # every token and pair of neighbours, GIN-indexed
+    Index("article_search_lexemes", "lexemes", postgresql_using="gin"),
+)
+POSTGRESQL_ONLY = {"article_search"}
 
 # --- what each saved alert has seen and sent -----------------------------
 alert_stories = Table(

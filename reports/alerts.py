@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy import Engine, select, update
 
 from lendwatch import schema
-from reports.browse import queries
+from reports.browse import pgsearch, queries
 from reports.filters import PARAMS, FilterError, Filters
 
 TIMEOUT = 30  # seconds for an SMTP server or a webhook to answer
@@ -131,12 +131,12 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _matches(index, alert: Alert) -> list[dict]:
+def _matches(index, alert: Alert, fulltext=None) -> list[dict]:
     """Every story the alert's search finds (newest first report first), with origin and names."""
     f = alert.list_filters()
     rows, page = [], 1
     while True:
-        result = queries.stories(index, replace(f, sort="date", page=page))
+        result = queries.stories(index, replace(f, sort="date", page=page), fulltext)
         rows += result.rows
         if len(rows) >= result.total or not result.rows:
             return rows
@@ -149,10 +149,10 @@ def run(engine: Engine, index, config: AlertsFile, dry_run: bool = False, now: d
     now = now or now_utc()
     stamp = now.isoformat(timespec="seconds")
     t = schema.alert_stories
-    outcomes = []
+    outcomes, fulltext = [], pgsearch.fulltext(engine)
     for alert in config.alerts:
         outcome = Outcome(alert.name)
-        matches = {row["story_id"]: row for row in _matches(index, alert)}
+        matches = {row["story_id"]: row for row in _matches(index, alert, fulltext)}
         with engine.connect() as conn:
             known = {r.story_id: r for r in conn.execute(select(t).where(t.c.alert == alert.name))}
         first_run = not known

@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -88,6 +89,53 @@ def test_two_workers_split_the_crawl_and_fetch_each_page_once(shared_sources, pg
     assert count(pg_url, "select count(distinct canonical_url) from articles") == expected
     hits = article_hits(sample_site)
     assert len(hits) == expected and set(hits.values()) == {1}  # every page once, across both
+
+
+def test_two_workers_together_keep_the_site_delay(shared_sources, pg_url, sample_site):
+    """Every request start at the site, from either worker, comes at least the delay after the last."""
+    sources, name, expected = shared_sources
+    delay = 0.4
+    sources.write_text(sources.read_text(encoding="utf-8").replace("delay = 0.25", f"delay = {delay}"),
+                       encoding="utf-8")
+    moments, respond = [], sample_site.respond
+    sample_site.respond = lambda request: moments.append(time.monotonic()) or respond(request)
+    workers = [worker(sources, pg_url, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [w.communicate(timeout=240) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    new = [int(SUMMARY.search(out).group(3)) for out, _ in outputs]
+    assert sum(new) == expected and min(new) > 0, new  # both fetched articles
+    gaps = [b - a for a, b in zip(moments, moments[1:])]
+    assert len(moments) > expected and min(gaps) >= delay - 0.1, sorted(gaps)[:5]  # 0.1 s: arrival jitter
+
+
+def test_two_workers_together_keep_the_site_concurrency(shared_sources, pg_url, sample_site):
+    """With ``concurrency = 1`` and no delay, the site never has two requests open at once,
+    though both workers fetch; the workers leave no slot taken."""
+    import redis
+
+    sources, name, expected = shared_sources
+    sources.write_text(sources.read_text(encoding="utf-8").replace("delay = 0.25", "delay = 0")
+                       .replace("concurrency = 2", "concurrency = 1"), encoding="utf-8")
+    lock, open_now, most = threading.Lock(), [0], [0]
+    respond = sample_site.respond
+
+    def slow(request):
+        with lock:
+            open_now[0] += 1
+            most[0] = max(most[0], open_now[0])
+        time.sleep(0.2)  # long enough for the two workers' requests to meet
+        with lock:
+            open_now[0] -= 1
+        return respond(request)
+
+    sample_site.respond = slow
+    workers = [worker(sources, pg_url, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [w.communicate(timeout=240) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    new = [int(SUMMARY.search(out).group(3)) for out, _ in outputs]
+    assert sum(new) == expected and min(new) > 0, new
+    assert most[0] == 1
+    assert redis.Redis.from_url(REDIS).zcard("lendwatch:open:127.0.0.1") == 0
 
 
 def test_a_killed_worker_loses_nothing(shared_sources, pg_url, sample_site):

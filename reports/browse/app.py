@@ -12,7 +12,6 @@ import sqlite3
 import zlib
 from dataclasses import replace
 from datetime import date
-from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -148,8 +147,7 @@ class BrowseApp:
         self.engine, self.index_path, self.bind = engine, Path(index_path), bind
         self.reports_dir = Path(reports_dir) if reports_dir else None
         self.columns = columns.Cache(self.index_path, queries.SORTS)
-        self.fulltext = (partial(pgsearch.matching_ids, engine) if engine.dialect.name == "postgresql"
-                         else None)  # PostgreSQL searches its own text; SQLite the index's FTS5
+        self.fulltext = pgsearch.fulltext(engine)  # PostgreSQL searches its own text; SQLite the index's FTS5
         self.env = environment(bind=bind, chip=chip)
 
     def warm(self) -> None:
@@ -236,8 +234,8 @@ class BrowseApp:
 
     def stories(self, f: Filters):
         with self._index() as index:
-            result = queries.stories(index, f)
-            facets = queries.search(index, f, self.columns.get(index)).facets
+            result = queries.stories(index, f, self.fulltext)
+            facets = queries.search(index, f, self.columns.get(index), fulltext=self.fulltext).facets
         pages = max(1, -(-result.total // queries.PAGE_SIZE))
         return self._page("stories.html", f=f, result=result, facets=facets, pages=pages)
 
@@ -245,8 +243,8 @@ class BrowseApp:
         """The first page of the article or story list ``f`` describes, newest first, as an Atom feed."""
         f = replace(f, sort="date", page=1)
         with self._index() as index:
-            rows = (queries.search(index, f, self.columns.get(index), facets=False).rows if kind == "articles"
-                    else queries.stories(index, f).rows)
+            rows = (queries.search(index, f, self.columns.get(index), facets=False, fulltext=self.fulltext).rows
+                    if kind == "articles" else queries.stories(index, f, self.fulltext).rows)
         body = feeds.atom(self.env, kind, f, rows, site)
         return "200 OK", [("Content-Type", "application/atom+xml; charset=utf-8")], body
 

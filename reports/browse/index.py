@@ -19,8 +19,8 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from lendwatch import display, schema
+from lendwatch.searchtext import spaced
 from lendwatch.vocabulary import ENTITIES
-from reports.browse.search import spaced
 from reports.data import is_sample, outlet
 
 INDEX_VERSION = "4"  # 3: full text in search form (Simplified, glosses out), punctuation a barrier; 4: title_original

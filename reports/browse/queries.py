@@ -3,9 +3,10 @@
 ``search(index, filters, columns)`` returns a page of rows, the total and facet counts;
 ``stories(index, filters)`` a page of the stories those articles belong to, one row each. The search
 words are matched by the index's FTS5 table, or by ``fulltext(q) -> sorted ids`` when given (a
-PostgreSQL database: :mod:`reports.browse.pgsearch`).
+PostgreSQL database: :func:`reports.browse.pgsearch.fulltext`), for every list alike.
 """
 
+import json
 import sqlite3
 from dataclasses import dataclass, field, replace
 
@@ -31,9 +32,12 @@ class Result:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def _where(f: Filters) -> tuple[str, list]:
+def _where(f: Filters, fulltext=None) -> tuple[str, list]:
     clauses, args = [], []
-    if f.q:
+    if f.q and fulltext:
+        clauses.append("d.id IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(fulltext(f.q).tolist()))
+    elif f.q:
         clauses.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
         args.append(fts_query(f.q))
     if f.month:
@@ -109,14 +113,14 @@ STORY_SORTS = {  # the SQL order of each of reports.filters.SORTS, for stories
 STORY_TAGS = ("lender", "region")  # the tags a story row names (platforms and regions)
 
 
-def stories(index: sqlite3.Connection, f: Filters) -> Result:
+def stories(index: sqlite3.Connection, f: Filters, fulltext=None) -> Result:
     """One page of the stories with an article in the list ``f`` describes, and their total.
 
     Each row describes the whole story: ``articles``, ``outlets``, ``first`` and ``last``
     (publication times), ``origin`` (its first report, as :func:`story_origin`), ``hits`` (its
     articles in the list) and ``lender``/``region`` (the names its articles carry, most often first).
     """
-    where, args = _where(f)
+    where, args = _where(f, fulltext)
     matched = f"SELECT d.story_id, count(*) AS hits FROM docs d{where} GROUP BY d.story_id"
     rows = _dicts(index.execute(
         f"SELECT s.story_id, s.articles, s.outlets, s.first, s.last, m.hits, count(*) OVER () AS total "
@@ -150,14 +154,10 @@ def story_origin(index: sqlite3.Connection, story_id: int) -> dict | None:
 
 def iter_all(index: sqlite3.Connection, f: Filters, fulltext=None):
     """Every row of the list (for CSV export), in the list's order."""
-    where, args = _where(replace(f, q="") if fulltext else f)
-    rows = _dicts(index.execute(
+    where, args = _where(f, fulltext)
+    yield from _dicts(index.execute(
         f"SELECT {', '.join('d.' + c.strip() for c in LIST_COLUMNS.split(','))} FROM docs d{where} "
         f"ORDER BY {SORTS[f.sort]}", args))
-    if fulltext and f.q:
-        found = set(fulltext(f.q).tolist())
-        rows = [r for r in rows if r["id"] in found]
-    yield from rows
 
 
 def _dicts(cursor) -> list[dict]:

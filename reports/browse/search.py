@@ -1,11 +1,11 @@
 """Chinese full-text search on SQLite FTS5: pure functions for indexing, queries and highlights.
 
 FTS5's ``unicode61`` tokenizer keeps a run of CJK characters as one token, so the index stores
-text in its search form (:func:`lendwatch.textnorm.search_form`: Simplified, pinyin glosses out)
-with every CJK character spaced out (one token each), and a query, brought to the same form,
-becomes FTS5 phrases of those characters: ``網貸`` and ``网贷`` both match where 网贷 occurs.
-Latin words and numbers stay whole tokens (case-insensitive); punctuation leaves a barrier token,
-so a phrase never matches across it.
+text in its search form with every CJK character spaced out (:func:`lendwatch.searchtext.spaced`:
+Simplified, pinyin glosses out, punctuation a barrier token), and a query, brought to the same
+form, becomes FTS5 phrases of those characters: ``網貸`` and ``网贷`` both match where 网贷 occurs.
+Latin words and numbers stay whole tokens (case-insensitive). PostgreSQL matches the same tokens
+(:mod:`reports.browse.pgsearch`).
 
 The query language: words are AND-ed; ``"a quoted phrase"`` stays whole; ``-word`` excludes;
 ``a OR b`` matches either (OR binds tighter than the AND between words). Anything else that looks
@@ -17,13 +17,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from lendwatch.searchtext import TOKEN
 from lendwatch.textnorm import search_form, strip_pinyin_glosses, to_simplified
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_CJK_CHAR = re.compile(f"([{_CJK}])")
-_BARRIER = re.compile(r"[^\w \t]+")  # punctuation and line breaks: a phrase does not match across them
-BARRIER_TOKEN = " \ue000 "  # a private-use character, a token of its own that no query contains
-_TOKEN = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
 _TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _UNSUPPORTED = re.compile(r"[()（）*^{}\[\]]|^(?:NOT|NEAR)$|^[A-Za-z_]+:")
 _GAP = r"(?:[\W_]|[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）])*"  # punctuation or a pinyin gloss
@@ -49,14 +45,8 @@ class Query:
         return [term for group in self.groups for term in group]
 
 
-def spaced(text: str | None) -> str:
-    """Text as the index stores it: in search form, every CJK character a token of its own, and a
-    barrier token for each run of punctuation (so 催收 does not match 停催”，收取)."""
-    return _CJK_CHAR.sub(r" \1 ", _BARRIER.sub(BARRIER_TOKEN, search_form(text)))
-
-
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(t.lower() for t in _TOKEN.findall(search_form(text)))
+    return tuple(t.lower() for t in TOKEN.findall(search_form(text)))
 
 
 def parse(query: str) -> Query:
