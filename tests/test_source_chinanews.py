@@ -100,16 +100,22 @@ def scroll_page(*links) -> HtmlResponse:
                         encoding="utf-8", request=Request(SCROLL))
 
 
-async def first_requests(s) -> list:
-    return [r async for r in s.start()]
+def first_requests(s) -> list:
+    """The spider's start requests, on a loop of its own in a thread (another test may leave one running here)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    async def collect():
+        return [r async for r in s.start()]
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, collect()).result()
 
 
 def test_the_first_scroll_page_is_asked_alone_and_gates_the_other_lists():
-    import asyncio
 
     old, new = "https://www.chinanews.com.cn/cj/2024/09-03/1.shtml", "https://www.chinanews.com.cn/sh/2024/09-04/2.shtml"
     s = scroll_spider(known=[old])
-    (first,) = asyncio.run(first_requests(s))
+    (first,) = first_requests(s)
     assert first.url == SCROLL and first.cb_kwargs == {"page": 1, "first": True}
     # only known articles at the top of the every-channel stream: nothing is asked, paging stops
     assert list(s.parse_scroll(scroll_page(old), **first.cb_kwargs)) == []
@@ -146,10 +152,9 @@ def test_a_304_on_the_first_scroll_page_ends_the_source_and_a_failure_reads_ever
 
 
 def test_without_scroll_lists_every_feed_is_asked():
-    import asyncio
 
     s = ChinanewsSpider.from_crawler(get_crawler(ChinanewsSpider), source={"name": "cn", "urls": FEEDS})
-    assert [r.url for r in asyncio.run(first_requests(s))] == FEEDS
+    assert [r.url for r in first_requests(s)] == FEEDS
 
 def spider() -> ChinanewsSpider:
     return ChinanewsSpider.from_crawler(get_crawler(ChinanewsSpider), source={
