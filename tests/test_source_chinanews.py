@@ -112,7 +112,6 @@ def first_requests(s) -> list:
 
 
 def test_the_first_scroll_page_is_asked_alone_and_gates_the_other_lists():
-
     old, new = "https://www.chinanews.com.cn/cj/2024/09-03/1.shtml", "https://www.chinanews.com.cn/sh/2024/09-04/2.shtml"
     s = scroll_spider(known=[old])
     (first,) = first_requests(s)
@@ -152,7 +151,6 @@ def test_a_304_on_the_first_scroll_page_ends_the_source_and_a_failure_reads_ever
 
 
 def test_without_scroll_lists_every_feed_is_asked():
-
     s = ChinanewsSpider.from_crawler(get_crawler(ChinanewsSpider), source={"name": "cn", "urls": FEEDS})
     assert [r.url for r in first_requests(s)] == FEEDS
 
