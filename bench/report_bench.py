@@ -22,9 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
+
+from lendwatch.db import scratch_database
 
 MONTHS = [f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13)]
 REPORT_MONTH = "2024-09"
@@ -134,24 +134,6 @@ def copy_to_postgresql(db: Path, url: str) -> None:
     source.close()
 
 
-@contextmanager
-def pg_database(server: str):
-    """A new database on the PostgreSQL server ``server`` (its URL), dropped on leaving."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    name = f"lendwatch_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def report(url: str, out: Path) -> dict:
     """Wall time and peak memory of one report on ``url``, built in a fresh process."""
     result = subprocess.run([sys.executable, __file__, "--measure", url, "--out", str(out)],
@@ -191,7 +173,7 @@ def main() -> None:
             print(f"{n:>9,} articles: generated in {made:.1f} s; report {REPORT_MONTH}: "
                   f"{figures['seconds']:.2f} s, peak {figures['peak_mb']} MB (SQLite)", flush=True)
             if args.pg:
-                with pg_database(args.pg) as url:
+                with scratch_database(args.pg, "lendwatch_bench") as url:
                     started = time.perf_counter()
                     copy_to_postgresql(db, url)
                     made = time.perf_counter() - started

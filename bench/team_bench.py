@@ -23,32 +23,16 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from lendwatch.db import scratch_database  # noqa: E402 - the checkout's package, not an installed one
 PG = os.environ.get("LENDWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("LENDWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
 CRAWL = "[crawl]\ndelay = 0\nconcurrency = 16\nautothrottle = false\nallow_private = true\n"
-
-
-@contextmanager
-def database():
-    """A fresh PostgreSQL database's URL, dropped on leaving."""
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    name = f"lendwatch_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def scalar(url: str, sql: str):
@@ -80,7 +64,7 @@ def crawl(site, pages: int, workers: int, redis: bool) -> dict:
     sources = Path(f"/tmp/{name}.toml")
     sources.write_text(CRAWL + (f'redis = "{REDIS}"\n' if redis else "")
                        + listing_source(site.base_url, pages, name=name), encoding="utf-8")
-    with database() as url:
+    with scratch_database(PG, "lendwatch_bench") as url:
         engine = db.connect(url)
         db.migrate(engine)  # once, as a deployment does before starting workers
         engine.dispose()
@@ -108,7 +92,7 @@ def analysis(articles: int, workers: int) -> dict:
     from lendwatch import db, schema
     from lendwatch.records import now_utc, sha256
 
-    with database() as url:
+    with scratch_database(PG, "lendwatch_bench") as url:
         engine = db.connect(url)
         db.migrate(engine)
         now = now_utc()

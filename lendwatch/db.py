@@ -7,10 +7,12 @@ Each stage keeps its own SQL (``crawler.store``, ``analysis.runner``, ``reports.
 """
 
 import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -141,3 +143,19 @@ def read_only(value: str | None = None) -> Engine:
     if url.get_backend_name() == "postgresql":
         return _engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
     return _engine(url)
+
+
+@contextmanager
+def scratch_database(server: str, prefix: str = "lendwatch_scratch"):
+    """The URL of a new, empty database on the PostgreSQL server ``server`` (a URL), dropped with its
+    connections on leaving: for tests and benchmarks."""
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
