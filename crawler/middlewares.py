@@ -95,10 +95,12 @@ class ConditionalListMiddleware:
         return response
 
     def spider_closed(self, spider, reason):
-        """Keep the validators only after a crawl that finished and left nothing to ask again."""
+        """Keep the validators only after a crawl that finished and left nothing to ask again, and never
+        in a shared crawl: one worker finishing does not prove that the requests a killed worker had
+        taken from the shared queue were stored, and only reading the lists again brings them back."""
         counts = self.crawler.stats.get_stats()
         failed = set(stats.by_reason(counts, "errors")) - set(GONE)
-        unfinished = reason != "finished" or failed or any(
+        unfinished = reason != "finished" or failed or self.crawler.settings.get("REDIS_URL") or any(
             counts.get(stats.dropped(reason)) for reason in RETRY_NEXT_TIME)
         store.save_list_validators(self.crawler.settings.get("LENDWATCH_ENGINE"), spider.name,
                                    {} if unfinished else self.found, forget=unfinished)
